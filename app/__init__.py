@@ -1,0 +1,38 @@
+"""The help desk application factory."""
+from flask import Flask
+
+from app.config import INSTANCE, ROOT, from_environment
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, tenant scoping. No I/O at import."""
+    app = Flask(__name__, instance_path=str(INSTANCE), static_folder=str(ROOT / "static"),
+                static_url_path="/static")
+    settings = from_environment()
+    settings.update(config or {})
+    app.config.update(settings)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "app" / "translations"),
+        JSON_SORT_KEYS=False,
+    )
+
+    from app import extensions, redis_setup, requests, views_setup
+
+    redis_setup.init_app(app)
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.login_manager.init_app(app)
+    extensions.babel.init_app(app, locale_selector=requests.select_locale,
+                              timezone_selector=requests.select_timezone)
+    requests.init_app(app)
+    views_setup.register(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,123 @@
+"""The ``endpoint`` decorator: auth, request validation and the OpenAPI registry in one place.
+
+The pydantic models that validate a request are the ones the OpenAPI document is
+built from, so the two cannot drift apart.
+"""
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
+from pydantic import BaseModel, ValidationError
+
+from app.api import bp
+from app.errors import BadRequest, Forbidden, ServiceError, TooLarge, Unauthorized, ValidationFailed
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    auth: bool = True
+    roles: tuple[str, ...] = ()
+    errors: tuple[int, ...] = field(default_factory=tuple)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def _fields(exc: ValidationError) -> dict:
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err["loc"]) or "body"
+        out.setdefault(name, err["msg"].removeprefix("Value error, "))
+    return out
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    limit = current_app.config.get("MAX_JSON_LENGTH", 1024 * 1024)
+    if request.content_length and request.content_length > limit:
+        raise TooLarge(_("The body is larger than %(n)d bytes.", n=limit))
+    raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise TooLarge(_("The body is larger than %(n)d bytes.", n=limit))
+    if not raw.strip():
+        payload = {}
+    else:
+        payload = request.get_json(silent=True, force=True)
+        if payload is None:
+            raise BadRequest(_("The body is not valid JSON."))
+    if not isinstance(payload, dict):
+        raise ValidationFailed(fields={"body": _("Expected a JSON object.")})
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise ValidationFailed(fields=_fields(exc)) from None
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    data = {k: v for k, v in request.args.items() if v != ""}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(fields=_fields(exc)) from None
+
+
+def current_staff():
+    staff = g.get("api_staff")
+    if staff is None:
+        raise Unauthorized(_("A valid bearer token is required."))
+    return staff
+
+
+def endpoint(rule: str, method: str, *, summary: str, tag: str, body=None, query=None,
+             response=None, status: int = 200, auth: bool = True, roles: tuple = (),
+             errors: tuple = (), rate_limit=None):
+    """Register an API operation. The handler gets ``staff``, ``data`` and ``query``
+    as keyword arguments when they apply, and returns a dict, (dict, status) or None (204).
+    ``rate_limit`` (a Flask-Limiter limit string or callable) counts every call, valid or not."""
+    op = Operation(rule, method, summary, tag, body, query, response, status, auth, roles, errors)
+
+    def decorate(fn):
+        @wraps(fn)
+        def view(**kwargs):
+            if auth:
+                staff = current_staff()
+                if roles and staff.role not in roles:
+                    raise Forbidden()
+                kwargs["staff"] = staff
+            if body is not None:
+                kwargs["data"] = parse_body(body)
+            if query is not None:
+                kwargs["query"] = parse_query(query)
+            result = fn(**kwargs)
+            if result is None:
+                return "", 204
+            if isinstance(result, tuple):
+                return jsonify(result[0]), result[1]
+            return jsonify(result), status
+
+        if rate_limit is not None:
+            from app.extensions import limiter
+
+            view = limiter.limit(rate_limit)(view)
+        bp.add_url_rule(rule, endpoint=f"{fn.__module__.replace('.', '_')}__{fn.__name__}",
+                        view_func=view,
+                        methods=[method])
+        OPERATIONS.append(op)
+        return view
+
+    return decorate
+
+
+def error_payload(exc: ServiceError) -> dict:
+    payload = {"error": {"code": exc.code, "message": str(exc.message)}}
+    if exc.fields:
+        payload["error"]["fields"] = {k: str(v) for k, v in exc.fields.items()}
+    return payload

@@ -1,0 +1,77 @@
+"""GET /api/v1/openapi.json — built from the registered operations and their schemas."""
+import re
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from app.api import bp
+from app.api.core import OPERATIONS
+
+REF = "#/components/schemas/{model}"
+ERROR_TEXT = {
+    400: "Malformed request", 401: "Missing or invalid token", 402: "Plan limit or balance",
+    403: "Not allowed for this role", 404: "Not found (also any other tenant's object)",
+    409: "Conflict", 413: "Too large", 422: "Validation error", 429: "Rate limited",
+}
+
+
+def _path(rule: str) -> tuple[str, list[dict]]:
+    params = []
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule):
+        kind = "integer" if converter == "int" else "string"
+        params.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+    return "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule), params
+
+
+def build_document() -> dict:
+    models: set[type[BaseModel]] = {m for op in OPERATIONS for m in (op.body, op.response) if m}
+    _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    schemas = defs.get("$defs", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        }, "required": ["code", "message"]}},
+        "required": ["error"],
+    }
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        path, params = _path(op.rule)
+        if op.query is not None:
+            for name, info in op.query.model_json_schema()["properties"].items():
+                params.append({"name": name, "in": "query", "required": False, "schema": info})
+        item = {"summary": op.summary, "tags": [op.tag], "operationId": f"{op.method.lower()}"
+                f"{re.sub(r'[^A-Za-z0-9]+', '_', path)}", "parameters": params, "responses": {}}
+        if op.body is not None:
+            item["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": REF.format(model=op.body.__name__)}}}}
+        ok = {"description": "OK"}
+        if op.response is not None:
+            ok["content"] = {"application/json": {
+                "schema": {"$ref": REF.format(model=op.response.__name__)}}}
+        item["responses"][str(op.status)] = ok
+        codes = set(op.errors) | ({400, 413, 422} if op.body else set())
+        codes |= {401} if op.auth else set()
+        codes |= {403} if op.roles else set()
+        codes |= {422} if op.query else set()
+        for code in sorted(codes):
+            item["responses"][str(code)] = {"description": ERROR_TEXT[code], "content": {
+                "application/json": {"schema": {"$ref": REF.format(model="Error")}}}}
+        if not op.auth:
+            item["security"] = []
+        paths.setdefault(path, {})[op.method.lower()] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Help desk API", "version": "1"},
+        "servers": [{"url": "/"}],
+        "components": {"schemas": schemas, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": dict(sorted(paths.items())),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    return build_document()

@@ -1,0 +1,1 @@
+"""Authentication: staff login for the web UI, API tokens for scripts."""

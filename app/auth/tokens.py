@@ -1,0 +1,61 @@
+"""API tokens: shown once, stored as SHA-256, revocable."""
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from app.auth.models import ApiToken
+from app.db_types import utcnow
+from app.errors import NotFound
+from app.events.service import record_event
+from app.extensions import db
+from app.staff.models import Staff
+from tenants import context
+
+PREFIX = "hd_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(staff: Staff, name: str, *, actor=None) -> tuple[ApiToken, str]:
+    """Create a token for ``staff``; returns the row and the plaintext (never stored)."""
+    plaintext = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        tenant_id=staff.tenant_id, staff_id=staff.id, name=name.strip() or "API",
+        token_hash=_digest(plaintext), prefix=plaintext[: len(PREFIX) + 6],
+    )
+    db.session.add(token)
+    db.session.flush()
+    record_event(actor or staff, "token.created", token, {"name": token.name, "staff_id": staff.id})
+    return token, plaintext
+
+
+def revoke_token(staff: Staff, token_id: int) -> ApiToken:
+    """Revoke one of ``staff``'s own tokens (admins may revoke anyone's)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.staff_id != staff.id and not staff.is_admin):
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_event(staff, "token.revoked", token, {"name": token.name})
+    return token
+
+
+def staff_for_token(plaintext: str) -> Staff | None:
+    """Resolve a bearer token to its staff member and enter its tenant."""
+    if not plaintext.startswith(PREFIX):
+        return None
+    with context.platform_scope():  # PLATFORM-WIDE: tokens are looked up before the tenant is known
+        token = db.session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == _digest(plaintext))
+        )
+    if token is None or token.revoked_at is not None:
+        return None
+    context.set_tenant(token.tenant_id)
+    staff = db.session.get(Staff, token.staff_id)
+    if staff is None or not staff.active:
+        return None
+    token.last_used_at = utcnow()
+    return staff

@@ -1,0 +1,92 @@
+"""Settings from environment variables (12-factor).
+
+A missing required setting stops start-up with a message naming it.
+With no DATABASE_URL the app runs on the embedded defaults: a SQLite file and an
+embedded Redis under ``instance/``; there a secret key is generated once and kept.
+"""
+import os
+import secrets
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; start-up stops."""
+
+
+def _embedded_secret() -> str:
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _money(name: str, default: str) -> int:
+    raw = os.environ.get(name, default)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise ConfigError(f"{name} must be a decimal amount such as 200.00, got {raw!r}") from exc
+    return int((value * 100).to_integral_value())
+
+
+def from_environment() -> dict:
+    """Read the whole configuration from the environment."""
+    env = os.environ
+    embedded = not env.get("DATABASE_URL")
+    secret = env.get("SECRET_KEY") or (_embedded_secret() if embedded else None)
+    if not secret:
+        raise ConfigError("SECRET_KEY is required when DATABASE_URL is set (production mode)")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'helpdesk.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "EMBEDDED": embedded,
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SMTP_URL": env.get("SMTP_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "helpdesk@localhost"),
+        "STRIPE_API_KEY": env.get("STRIPE_API_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
+        "GOOGLE_CLIENT_ID": env.get("GOOGLE_CLIENT_ID", ""),
+        "GOOGLE_CLIENT_SECRET": env.get("GOOGLE_CLIENT_SECRET", ""),
+        "GOOGLE_AUTH_URI": env.get("GOOGLE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth"),
+        "GOOGLE_TOKEN_URI": env.get("GOOGLE_TOKEN_URI", "https://oauth2.googleapis.com/token"),
+        "GMAIL_API_ENDPOINT": env.get("GMAIL_API_ENDPOINT", ""),
+        "CURRENCY": env.get("CURRENCY", "RUB").upper(),
+        "TRIAL_CREDIT": _money("TRIAL_CREDIT", "200.00"),
+        "ENCRYPTION_KEY": env.get("ENCRYPTION_KEY", ""),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024))),
+        "MAX_JSON_LENGTH": int(env.get("MAX_JSON_LENGTH", str(1024 * 1024))),
+        "SESSION_COOKIE_SECURE": env.get("BASE_URL", "").startswith("https://"),
+        "REMEMBER_COOKIE_SECURE": env.get("BASE_URL", "").startswith("https://"),
+        "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "30 per minute"),
+    }
+
+
+class TestConfig(dict):
+    """Configuration for the test suite: real PostgreSQL and Redis from the environment."""
+
+    def __init__(self, **overrides):
+        super().__init__(
+            TESTING=True,
+            SECRET_KEY="test-secret",
+            SQLALCHEMY_DATABASE_URI=os.environ.get(
+                "TEST_DATABASE_URL", "postgresql+psycopg://helpdesk@127.0.0.1:5432/helpdesk_test"
+            ),
+            REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+            WTF_CSRF_ENABLED=False,
+            RATELIMIT_ENABLED=True,
+        )
+        self.update(overrides)

@@ -1,0 +1,74 @@
+"""Department service functions: create, update, delete, and the checks that guard them."""
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.departments.models import Department
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.events.service import record_event
+from app.extensions import db
+
+# Other areas register how many of their rows use a department (tickets do),
+# so that a department in use is never deleted out from under them.
+usage_checks: list[Callable[[int], int]] = []
+
+
+def get_department(department_id: int) -> Department:
+    department = db.session.get(Department, department_id)
+    if department is None:
+        raise NotFound(_("Department not found."))
+    return department
+
+
+def _clean_name(name: str, *, exclude_id: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed(fields={"name": _("Enter a name of 1–100 characters.")})
+    stmt = select(Department.id).where(func.lower(Department.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(Department.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
+        raise Conflict(_("A department named “%(name)s” already exists.", name=name),
+                       fields={"name": _("This name is taken.")})
+    return name
+
+
+def create_department(*, actor, name: str, description: str = "") -> Department:
+    """Create a department in the current tenant."""
+    department = Department(name=_clean_name(name), description=(description or "").strip())
+    db.session.add(department)
+    db.session.flush()
+    record_event(actor, "department.created", department, {"name": department.name})
+    return department
+
+
+def update_department(*, actor, department_id: int, name: str | None = None,
+                      description: str | None = None) -> Department:
+    """Rename a department or change its description; the event keeps before and after."""
+    department = get_department(department_id)
+    before = {"name": department.name, "description": department.description}
+    if name is not None:
+        department.name = _clean_name(name, exclude_id=department.id)
+    if description is not None:
+        department.description = description.strip()
+    after = {"name": department.name, "description": department.description}
+    if after != before:
+        record_event(actor, "department.updated", department, {"before": before, "after": after})
+    return department
+
+
+def delete_department(*, actor, department_id: int) -> None:
+    """Delete a department no ticket uses; otherwise refuse with the count."""
+    department = get_department(department_id)
+    in_use = sum(check(department.id) for check in usage_checks)
+    if in_use:
+        raise Conflict(_("“%(name)s” is used by %(n)d tickets; move them to another department "
+                         "first.", name=department.name, n=in_use))
+    record_event(actor, "department.deleted", department, {"name": department.name})
+    db.session.delete(department)
+    db.session.flush()
+
+
+def list_departments() -> list[Department]:
+    return db.session.scalars(select(Department).order_by(Department.name)).all()

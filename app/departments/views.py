@@ -1,0 +1,72 @@
+"""Pages: departments (list, create, edit, delete)."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.departments import service
+from app.errors import ServiceError
+from app.extensions import db
+from app.web.guards import apply_form_errors, staff_page
+
+bp = Blueprint("departments", __name__, url_prefix="/app/departments")
+
+
+class DepartmentForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+
+
+@bp.route("/", methods=["GET", "POST"])
+@staff_page()
+def index():
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        if not current_user.is_admin:
+            flash(_("Only an admin can change departments."), "error")
+            return redirect(url_for(".index"))
+        try:
+            department = service.create_department(actor=current_user, name=form.name.data,
+                                                   description=form.description.data)
+            db.session.commit()
+            flash(_("Department “%(name)s” created.", name=department.name), "success")
+            return redirect(url_for(".index"))
+        except ServiceError as exc:
+            apply_form_errors(form, exc)
+    return render_template("departments/index.html", form=form,
+                           departments=service.list_departments())
+
+
+@bp.route("/<int:department_id>", methods=["GET", "POST"])
+@staff_page("admin")
+def edit(department_id: int):
+    department = service.get_department(department_id)
+    form = DepartmentForm(obj=department)
+    if form.validate_on_submit():
+        try:
+            service.update_department(actor=current_user, department_id=department.id,
+                                      name=form.name.data, description=form.description.data)
+            db.session.commit()
+            flash(_("Department saved."), "success")
+            return redirect(url_for(".index"))
+        except ServiceError as exc:
+            apply_form_errors(form, exc)
+    return render_template("departments/edit.html", form=form, department=department)
+
+
+@bp.post("/<int:department_id>/delete")
+@staff_page("admin")
+def delete(department_id: int):
+    try:
+        service.delete_department(actor=current_user, department_id=department_id)
+        db.session.commit()
+        flash(_("Department deleted."), "success")
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    return redirect(url_for(".index"))

@@ -1,0 +1,1 @@
+"""The event log: an append-only record of every change, per tenant."""

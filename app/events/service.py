@@ -1,0 +1,72 @@
+"""record_event: the one way every change reaches the event log."""
+from flask import has_request_context, request
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from app.events.models import Event
+from app.extensions import db
+from tenants import context
+
+
+def _describe(actor) -> tuple[str, int | None, str]:
+    if actor is None:
+        return "system", None, ""
+    if isinstance(actor, dict):  # e.g. a customer or an anonymous caller
+        return actor.get("type", "anonymous"), actor.get("id"), actor.get("name", "")
+    return "staff", actor.id, actor.name
+
+
+def _object_ref(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    if isinstance(obj, tuple):
+        return obj[0], str(obj[1])
+    kind = getattr(obj, "__event_type__", None) or obj.__tablename__.removesuffix("s")
+    return kind, str(getattr(obj, "id", ""))
+
+
+def record_event(actor, action: str, obj=None, data: dict | None = None, *,
+                 tenant_id: int | None = None) -> Event:
+    """Append one event: who (a Staff, a dict for customers/anonymous, None for the system),
+    what (``action`` like ``department.created``), on which object (a model or
+    ``(type, id)``), with before/after details in ``data``. Flushed, not committed:
+    it lands with the change it describes."""
+    actor_type, actor_id, actor_name = _describe(actor)
+    object_type, object_id = _object_ref(obj)
+    event = Event(
+        tenant_id=tenant_id or context.current_tenant_id(),
+        actor_type=actor_type, actor_id=actor_id, actor_name=actor_name,
+        action=action, object_type=object_type, object_id=object_id,
+        data=data or {},
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _append_only(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Event) and (obj in session.deleted or session.is_modified(obj)):
+            raise RuntimeError("the event log is append-only")
+
+
+def events_query(*, actor_id: int | None = None, action: str | None = None,
+                 object_type: str | None = None, since=None, until=None):
+    """The filtered event log of the current tenant (``action`` ending in '.' is a prefix)."""
+    from sqlalchemy import select
+
+    stmt = select(Event)
+    if actor_id is not None:
+        stmt = stmt.where(Event.actor_id == actor_id)
+    if action:
+        stmt = stmt.where(Event.action.startswith(action) if action.endswith(".")
+                          else Event.action == action)
+    if object_type:
+        stmt = stmt.where(Event.object_type == object_type)
+    if since is not None:
+        stmt = stmt.where(Event.at >= since)
+    if until is not None:
+        stmt = stmt.where(Event.at < until)
+    return stmt

@@ -1,0 +1,41 @@
+"""Page: the event log with filters (admins and managers)."""
+from datetime import datetime, timedelta
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+
+from app.events.models import Event
+from app.events.service import events_query
+from app.extensions import db
+from app.staff.models import Staff
+from app.web.guards import staff_page
+
+bp = Blueprint("events", __name__, url_prefix="/app/events")
+PAGE = 50
+
+
+def _date(name: str):
+    try:
+        return datetime.fromisoformat(request.args[name]) if request.args.get(name) else None
+    except ValueError:
+        return None
+
+
+@bp.get("/")
+@staff_page("admin", "manager")
+def index():
+    actor_id = request.args.get("actor_id", type=int)
+    until = _date("until")
+    stmt = events_query(actor_id=actor_id, action=request.args.get("action") or None,
+                        object_type=request.args.get("object_type") or None,
+                        since=_date("since"), until=until + timedelta(days=1) if until else None)
+    before = request.args.get("before", type=int)
+    if before:
+        stmt = stmt.where(Event.id < before)
+    events = db.session.scalars(stmt.order_by(Event.id.desc()).limit(PAGE + 1)).all()
+    more = len(events) > PAGE
+    actions = db.session.scalars(select(Event.action).distinct().order_by(Event.action)).all()
+    return render_template("events/index.html", events=events[:PAGE], more=more,
+                           actions=actions, staff=db.session.scalars(
+                               select(Staff).order_by(Staff.name)).all(),
+                           args=request.args)

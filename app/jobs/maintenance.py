@@ -1,0 +1,12 @@
+"""Small platform jobs."""
+from datetime import datetime, timezone
+
+from app.jobs import platform_job, redis_connection
+
+
+@platform_job
+def heartbeat() -> str:
+    """Record that the worker and cron are alive (shown by /healthz?details)."""
+    stamp = datetime.now(timezone.utc).isoformat()
+    redis_connection().set("helpdesk:heartbeat", stamp, ex=3600)
+    return stamp

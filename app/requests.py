@@ -1,0 +1,110 @@
+"""Per-request wiring: resolve the tenant once, pick the language, render errors."""
+from flask import g, jsonify, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from app.api.core import error_payload
+from app.auth.tokens import staff_for_token
+from app.errors import ServiceError
+from app.extensions import db, login_manager
+from tenants import context
+
+LANGUAGES = ("en", "ru", "kk")
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large",
+              415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+
+
+def _is_json_request() -> bool:
+    return request.path.startswith(("/api/", "/widget/", "/billing/stripe/", "/healthz"))
+
+
+@login_manager.user_loader
+def _load_staff(user_id: str):
+    from app.staff.models import Staff
+
+    try:
+        tenant_id, staff_id = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    context.set_tenant(tenant_id)
+    staff = db.session.get(Staff, staff_id)
+    return staff if staff is not None and staff.active else None
+
+
+def _resolve_tenant() -> None:
+    """Wall one: set the tenant context once, from the token (API) or the staff session."""
+    context.clear()
+    g.api_staff = None
+    if request.path.startswith("/api/"):
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            g.api_staff = staff_for_token(header[7:].strip())
+            if g.api_staff is None:
+                context.clear()
+        return
+    if request.path.startswith("/static/"):
+        return
+    if current_user.is_authenticated:
+        context.set_tenant(current_user.tenant_id)
+
+
+def _language_of(user) -> str | None:
+    if user is not None and getattr(user, "language", None) in LANGUAGES:
+        return user.language
+    return None
+
+
+def select_locale() -> str:
+    lang = request.args.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        return lang
+    user = g.get("api_staff") or (current_user if current_user.is_authenticated else None)
+    chosen = _language_of(user) or session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    tenant = g.get("tenant")
+    if tenant is None and context.current_tenant_id() is not None:
+        from tenants.resolve import current_tenant
+
+        tenant = current_tenant()
+    if tenant is not None and tenant.language in LANGUAGES:
+        return tenant.language
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def select_timezone() -> str:
+    from tenants.resolve import current_tenant
+
+    tenant = current_tenant() if context.current_tenant_id() is not None else None
+    return tenant.timezone if tenant is not None else "UTC"
+
+
+def _service_error(exc: ServiceError):
+    db.session.rollback()
+    if _is_json_request():
+        return jsonify(error_payload(exc)), exc.status
+    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+
+def _http_error(exc: HTTPException):
+    if not _is_json_request():
+        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+    code = HTTP_CODES.get(exc.code, "error")
+    message = {404: _("Not found."), 405: _("Method not allowed."),
+               413: _("The request is too large.")}.get(exc.code, exc.description)
+    response = jsonify({"error": {"code": code, "message": str(message)}})
+    response.status_code = exc.code
+    return response  # Flask-Limiter adds Retry-After to 429s (headers_enabled)
+
+
+def init_app(app) -> None:
+    app.before_request(_resolve_tenant)
+    app.teardown_request(lambda exc: context.clear())
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(HTTPException, _http_error)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"

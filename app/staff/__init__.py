@@ -1,0 +1,1 @@
+"""Staff: the people who work the help desk, their roles and department rights."""

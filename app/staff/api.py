@@ -1,0 +1,103 @@
+"""API: staff members, their roles and department rights."""
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from app.api.core import endpoint
+from app.api.pagination import ListQuery, paginate
+from app.extensions import db
+from app.staff import service
+from app.staff.models import Staff
+
+Role = Literal["admin", "manager", "agent"]
+Access = Literal["view", "reply", "manage"]
+
+
+class DepartmentRight(BaseModel):
+    id: int
+    access: Access
+
+
+class StaffIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=254)
+    role: Role = "agent"
+    password: str = Field(max_length=200)
+    language: Literal["ru", "en", "kk"] | None = None
+    departments: list[DepartmentRight] = []
+
+
+class StaffPatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    role: Role | None = None
+    password: str | None = Field(None, max_length=200)
+    language: Literal["ru", "en", "kk"] | None = None
+    active: bool | None = None
+    departments: list[DepartmentRight] | None = None
+
+
+class StaffOut(BaseModel):
+    id: int
+    name: str
+    email: str
+    role: Role
+    language: str | None
+    active: bool
+    departments: list[DepartmentRight]
+
+
+class StaffList(BaseModel):
+    items: list[StaffOut]
+    next_cursor: str | None
+
+
+def staff_json(member: Staff) -> dict:
+    rights = service.current_access(member.id)
+    return {"id": member.id, "name": member.name, "email": member.email, "role": member.role,
+            "language": member.language, "active": member.active,
+            "departments": [{"id": d, "access": a} for d, a in sorted(rights.items())]}
+
+
+def _rights(items: list[DepartmentRight] | None) -> dict[int, str] | None:
+    return None if items is None else {item.id: item.access for item in items}
+
+
+@endpoint("/staff", "GET", summary="List staff", tag="staff", query=ListQuery,
+          response=StaffList)
+def list_staff(staff, query: ListQuery):
+    return paginate(select(Staff), Staff.id, query, staff_json)
+
+
+@endpoint("/staff", "POST", summary="Add a staff member", tag="staff", body=StaffIn,
+          response=StaffOut, status=201, roles=("admin",), errors=(402, 404, 409))
+def create_staff(staff, data: StaffIn):
+    member = service.create_staff(actor=staff, name=data.name, email=data.email,
+                                  password=data.password, role=data.role,
+                                  language=data.language, access=_rights(data.departments))
+    db.session.commit()
+    return staff_json(member), 201
+
+
+@endpoint("/staff/<int:staff_id>", "GET", summary="Get a staff member", tag="staff",
+          response=StaffOut, errors=(404,))
+def get_staff(staff, staff_id: int):
+    return staff_json(service.get_staff(staff_id))
+
+
+@endpoint("/staff/<int:staff_id>", "PATCH", summary="Change a staff member", tag="staff",
+          body=StaffPatch, response=StaffOut, roles=("admin",), errors=(404, 409))
+def update_staff(staff, staff_id: int, data: StaffPatch):
+    member = service.update_staff(actor=staff, staff_id=staff_id, name=data.name,
+                                  role=data.role, language=data.language,
+                                  password=data.password, active=data.active,
+                                  access=_rights(data.departments))
+    db.session.commit()
+    return staff_json(member)
+
+
+@endpoint("/staff/<int:staff_id>", "DELETE", summary="Remove a staff member (not the last admin)",
+          tag="staff", status=204, roles=("admin",), errors=(404, 409))
+def delete_staff(staff, staff_id: int):
+    service.delete_staff(actor=staff, staff_id=staff_id)
+    db.session.commit()

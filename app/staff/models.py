@@ -1,0 +1,73 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db_types import Id, UtcDateTime, utcnow
+from app.extensions import db
+from tenants.scoping import TenantScoped
+
+ROLES = ("admin", "manager", "agent")
+ACCESS_LEVELS = ("view", "reply", "manage")
+
+
+class Staff(TenantScoped, UserMixin, db.Model):
+    __tablename__ = "staff"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        UniqueConstraint("tenant_id", "email"),
+        CheckConstraint("role IN ('admin', 'manager', 'agent')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    language: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        return f"{self.tenant_id}:{self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class DepartmentAccess(TenantScoped, db.Model):
+    """A staff member's right in one department: view < reply < manage."""
+
+    __tablename__ = "department_access"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "department_id"],
+            ["departments.tenant_id", "departments.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("access IN ('view', 'reply', 'manage')", name="access"),
+    )
+
+    staff_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    department_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    access: Mapped[str] = mapped_column(String(8))

@@ -1,0 +1,161 @@
+"""Staff service functions: create/invite, update, role and department rights, removal."""
+from collections.abc import Callable
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from app.departments.models import Department
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.events.service import record_event
+from app.extensions import db
+from app.staff.models import ACCESS_LEVELS, ROLES, DepartmentAccess, Staff
+from tenants.passwords import hash_password, password_problem
+
+# Billing registers the plan's staff limit here; each check raises PlanLimit when full.
+before_staff_added: list[Callable[[int], None]] = []
+
+
+def normalize_email(raw: str) -> str:
+    try:
+        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationFailed(fields={"email": _("Enter a valid e-mail address.")}) from None
+
+
+def get_staff(staff_id: int) -> Staff:
+    staff = db.session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound(_("Staff member not found."))
+    return staff
+
+
+def _check_fields(*, name: str | None = None, role: str | None = None,
+                  language: str | None = None) -> None:
+    fields = {}
+    if name is not None and not (1 <= len(name.strip()) <= 200):
+        fields["name"] = _("Enter a name of 1–200 characters.")
+    if role is not None and role not in ROLES:
+        fields["role"] = _("Choose one of: %(values)s.", values=", ".join(ROLES))
+    if language is not None and language not in ("ru", "en", "kk"):
+        fields["language"] = _("Choose one of: %(values)s.", values="ru, en, kk")
+    if fields:
+        raise ValidationFailed(fields=fields)
+
+
+def set_department_access(*, actor, staff: Staff, access: dict[int, str]) -> None:
+    """Replace ``staff``'s department rights with ``{department_id: level}``."""
+    bad = [level for level in access.values() if level not in ACCESS_LEVELS]
+    if bad:
+        raise ValidationFailed(fields={"departments": _(
+            "Access must be one of: %(values)s.", values=", ".join(ACCESS_LEVELS))})
+    ids = set(access)
+    if ids:
+        found = set(db.session.scalars(select(Department.id).where(Department.id.in_(ids))))
+        if found != ids:
+            raise NotFound(_("Department not found."))
+    before = current_access(staff.id)
+    if before == access:
+        return
+    db.session.execute(delete(DepartmentAccess).where(DepartmentAccess.staff_id == staff.id))
+    for department_id, level in sorted(access.items()):
+        db.session.add(DepartmentAccess(staff_id=staff.id, department_id=department_id,
+                                        access=level))
+    db.session.flush()
+    record_event(actor, "staff.access_changed", staff, {
+        "before": {str(k): v for k, v in before.items()},
+        "after": {str(k): v for k, v in access.items()}})
+
+
+def current_access(staff_id: int) -> dict[int, str]:
+    rows = db.session.execute(
+        select(DepartmentAccess.department_id, DepartmentAccess.access).where(
+            DepartmentAccess.staff_id == staff_id)
+    )
+    return {department_id: level for department_id, level in rows}
+
+
+def create_staff(*, actor, name: str, email: str, password: str, role: str = "agent",
+                 language: str | None = None, access: dict[int, str] | None = None,
+                 tenant_id: int | None = None) -> Staff:
+    """Add a staff member to the current tenant (within the plan's staff limit)."""
+    _check_fields(name=name, role=role, language=language)
+    email = normalize_email(email)
+    problem = password_problem(password, personal=(email.split("@")[0], name))
+    if problem:
+        raise ValidationFailed(fields={"password": problem})
+    if db.session.scalar(select(Staff.id).where(Staff.email == email)) is not None:
+        raise Conflict(_("%(email)s is already a staff member here.", email=email),
+                       fields={"email": _("Already a staff member.")})
+    for check in before_staff_added:
+        check(tenant_id)
+    staff = Staff(name=name.strip(), email=email, password_hash=hash_password(password),
+                  role=role, language=language)
+    if tenant_id is not None:
+        staff.tenant_id = tenant_id
+    db.session.add(staff)
+    db.session.flush()
+    record_event(actor, "staff.created", staff, {"name": staff.name, "email": email, "role": role})
+    if access:
+        set_department_access(actor=actor, staff=staff, access=access)
+    return staff
+
+
+def _admin_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Staff).where(Staff.role == "admin", Staff.active)
+    )
+
+
+def update_staff(*, actor, staff_id: int, name: str | None = None, role: str | None = None,
+                 language: str | None = None, password: str | None = None,
+                 active: bool | None = None, access: dict[int, str] | None = None) -> Staff:
+    """Change a staff member; the last active admin can't be demoted or deactivated."""
+    staff = get_staff(staff_id)
+    _check_fields(name=name, role=role, language=language)
+    losing_admin = staff.role == "admin" and staff.active and (
+        (role is not None and role != "admin") or active is False)
+    if losing_admin and _admin_count() <= 1:
+        raise Conflict(_("This is the last admin; make someone else an admin first."))
+    before = {"name": staff.name, "role": staff.role, "language": staff.language,
+              "active": staff.active}
+    if name is not None:
+        staff.name = name.strip()
+    if role is not None:
+        staff.role = role
+    if language is not None:
+        staff.language = language
+    if active is not None:
+        staff.active = active
+    if password is not None:
+        problem = password_problem(password, personal=(staff.email.split("@")[0], staff.name))
+        if problem:
+            raise ValidationFailed(fields={"password": problem})
+        staff.password_hash = hash_password(password)
+        record_event(actor, "staff.password_changed", staff)
+    after = {"name": staff.name, "role": staff.role, "language": staff.language,
+             "active": staff.active}
+    if after != before:
+        record_event(actor, "staff.updated", staff, {"before": before, "after": after})
+    if access is not None:
+        set_department_access(actor=actor, staff=staff, access=access)
+    return staff
+
+
+def delete_staff(*, actor, staff_id: int) -> None:
+    """Remove a staff member; never the last admin."""
+    staff = get_staff(staff_id)
+    if staff.role == "admin" and staff.active and _admin_count() <= 1:
+        raise Conflict(_("This is the last admin; make someone else an admin first."))
+    record_event(actor, "staff.deleted", staff, {"name": staff.name, "email": staff.email})
+    db.session.delete(staff)
+    db.session.flush()
+
+
+def staff_count() -> int:
+    """Active staff in the current tenant (what the plan's staff limit counts)."""
+    return db.session.scalar(select(func.count()).select_from(Staff).where(Staff.active))
+
+
+def list_staff() -> list[Staff]:
+    return db.session.scalars(select(Staff).order_by(Staff.name)).all()

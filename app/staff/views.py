@@ -1,0 +1,103 @@
+"""Pages: staff (list, add, edit role and department rights, remove)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.departments.service import list_departments
+from app.errors import ServiceError, ValidationFailed
+from app.extensions import db
+from app.staff import service
+from app.staff.models import ACCESS_LEVELS
+from app.web.forms import LANGUAGE_CHOICES
+from app.web.guards import apply_form_errors, staff_page
+
+bp = Blueprint("staff", __name__, url_prefix="/app/staff")
+
+ROLE_CHOICES = [("agent", _l("Agent")), ("manager", _l("Manager")), ("admin", _l("Admin"))]
+ACCESS_LABELS = {"": _l("No access"), "view": _l("View"), "reply": _l("Reply"),
+                 "manage": _l("Manage")}
+
+
+class StaffForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="agent")
+    language = SelectField(_l("Language"), choices=[("", _l("Company default"))]
+                           + LANGUAGE_CHOICES, default="")
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+def _access_from_form() -> dict[int, str]:
+    access = {}
+    for department in list_departments():
+        level = request.form.get(f"access-{department.id}", "")
+        if level:
+            if level not in ACCESS_LEVELS:
+                raise ValidationFailed(_("Unknown access level."))
+            access[department.id] = level
+    return access
+
+
+@bp.route("/", methods=["GET", "POST"])
+@staff_page()
+def index():
+    form = StaffForm()
+    if form.validate_on_submit() and current_user.is_admin:
+        try:
+            member = service.create_staff(
+                actor=current_user, name=form.name.data, email=form.email.data,
+                password=form.password.data or "", role=form.role.data,
+                language=form.language.data or None, access=_access_from_form())
+            db.session.commit()
+            flash(_("%(name)s can now log in.", name=member.name), "success")
+            return redirect(url_for(".index"))
+        except ServiceError as exc:
+            apply_form_errors(form, exc)
+    return render_template("staff/index.html", form=form, staff=service.list_staff(),
+                           departments=list_departments(), access={},
+                           access_labels=ACCESS_LABELS)
+
+
+@bp.route("/<int:staff_id>", methods=["GET", "POST"])
+@staff_page("admin")
+def edit(staff_id: int):
+    member = service.get_staff(staff_id)
+    form = StaffForm(obj=member)
+    del form.email  # the e-mail is the login; it is not changed here
+    if request.method == "GET":
+        form.language.data = member.language or ""
+    if form.validate_on_submit():
+        try:
+            service.update_staff(actor=current_user, staff_id=member.id, name=form.name.data,
+                                 role=form.role.data, language=form.language.data or None,
+                                 password=form.password.data or None, active=form.active.data,
+                                 access=_access_from_form())
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".index"))
+        except ServiceError as exc:
+            apply_form_errors(form, exc)
+    return render_template("staff/edit.html", form=form, member=member,
+                           departments=list_departments(),
+                           access=service.current_access(member.id),
+                           access_labels=ACCESS_LABELS)
+
+
+@bp.post("/<int:staff_id>/delete")
+@staff_page("admin")
+def delete(staff_id: int):
+    try:
+        service.delete_staff(actor=current_user, staff_id=staff_id)
+        db.session.commit()
+        flash(_("Staff member removed."), "success")
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            raise
+        flash(str(exc.message), "error")
+    return redirect(url_for(".index"))

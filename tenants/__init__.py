@@ -1,0 +1,1 @@
+"""Tenants: the Tenant model, the tenant context, ORM scoping, PostgreSQL RLS and signup."""

@@ -1,0 +1,48 @@
+"""Password hashing (Argon2id) and the strength rules for new passwords."""
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+
+MIN_LENGTH = 10
+_hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A valid hash to verify against when the account does not exist, so that the
+# time taken does not reveal which e-mail addresses are staff.
+DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+
+@lru_cache(maxsize=1)
+def _common() -> frozenset[str]:
+    path = Path(__file__).with_name("common_passwords.txt")
+    return frozenset(line.strip().lower() for line in path.read_text().splitlines() if line.strip())
+
+
+def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | None:
+    """Why ``password`` is not acceptable, or None."""
+    if len(password) < MIN_LENGTH:
+        return _("Use at least %(n)d characters.", n=MIN_LENGTH)
+    lowered = password.lower()
+    if lowered in _common() or len(set(lowered)) <= 2:
+        return _("This password is too common; choose another.")
+    digits = "01234567890"
+    if lowered in digits or lowered in digits[::-1] or lowered in "abcdefghijklmnopqrstuvwxyz":
+        return _("This password is too common; choose another.")
+    for word in personal:
+        if word and len(word) >= 4 and word.lower() in lowered:
+            return _("The password must not contain your name, e-mail or company address.")
+    return None
