@@ -78,6 +78,8 @@ def from_environment() -> dict:
 class TestConfig(dict):
     """Configuration for the test suite: real PostgreSQL and Redis from the environment."""
 
+    __test__ = False  # not a test class
+
     def __init__(self, **overrides):
         super().__init__(
             TESTING=True,

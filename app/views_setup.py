@@ -19,26 +19,30 @@ NAV = [
 BANNERS: list = []
 
 
+# Each area's package has init_app(app): blueprints, API endpoints, nav entries, hooks.
+AREAS = [
+    "app.web",
+    "app.departments",
+    "app.staff",
+    "app.auth",
+    "app.events",
+    "tenants",
+]
+
+
 def register(app) -> None:
+    from importlib import import_module
+
     from app import health
     from app.api import bp as api_bp
-    from app.auth import api as _auth_api  # noqa: F401  (registers endpoints)
-    from app.auth.views import bp as auth_bp
-    from app.departments import api as _departments_api  # noqa: F401
-    from app.departments.views import bp as departments_bp
-    from app.events import api as _events_api  # noqa: F401
-    from app.events.views import bp as events_bp
+    from app.api import openapi as _openapi  # noqa: F401  (GET /api/v1/openapi.json)
     from app.extensions import csrf
-    from app.staff import api as _staff_api  # noqa: F401
-    from app.staff.views import bp as staff_bp
-    from app.web import bp as web_bp
-    from app.web import views as _web_views  # noqa: F401
-    from tenants import api as _tenants_api  # noqa: F401
-    from app.api import openapi as _openapi  # noqa: F401
 
+    for area in AREAS:
+        import_module(area).init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
-    for blueprint in (api_bp, health.bp, web_bp, departments_bp, staff_bp, auth_bp, events_bp):
-        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health.bp)
 
     @app.context_processor
     def helpers():

@@ -5,8 +5,8 @@ from flask import current_app
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
-from billing.money import to_decimal_string
 from app.staff.service import staff_count
+from billing.money import to_decimal_string
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
 from tenants.signup import sign_up

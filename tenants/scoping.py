@@ -34,7 +34,9 @@ def _criteria() -> list:
             with_loader_criteria(Tenant, lambda cls: false(), include_aliases=True),
         ]
     return [
-        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant, include_aliases=True),
+        with_loader_criteria(
+            TenantScoped, lambda cls: cls.tenant_id == tenant, include_aliases=True
+        ),
         with_loader_criteria(Tenant, lambda cls: cls.id == tenant, include_aliases=True),
     ]
 

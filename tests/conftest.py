@@ -4,6 +4,7 @@ import os
 
 import pytest
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -34,19 +35,28 @@ def _isolated(request, app):
         return
     with app.app_context():
         connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(sessionmaker(
-            bind=connection, class_=Session, join_transaction_mode="create_savepoint"))
-        app.extensions["redis"].flushdb()
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
-            context.clear()
+    outer = connection.begin()
+    original = db.session
+    # One session per app context (as Flask-SQLAlchemy does), all on the outer transaction.
+    db.session = scoped_session(sessionmaker(
+        bind=connection, class_=Session, join_transaction_mode="create_savepoint"),
+        scopefunc=_app_ctx_id)
+    app.extensions["redis"].flushdb()
+    try:
+        yield
+    finally:
+        db.session = original
+        outer.rollback()
+        connection.close()
+        context.clear()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An app context for service-level tests (requests push their own)."""
+    with app.app_context():
+        yield
+        db.session.remove()
 
 
 @pytest.fixture

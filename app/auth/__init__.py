@@ -1,1 +1,8 @@
 """Authentication: staff login for the web UI, API tokens for scripts."""
+
+
+def init_app(app) -> None:
+    from app.auth import api as _api  # noqa: F401  (registers the API endpoints)
+    from app.auth.views import bp
+
+    app.register_blueprint(bp)
