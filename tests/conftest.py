@@ -23,7 +23,7 @@ def app():
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
     return app
 
 
