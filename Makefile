@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint translations services bench clean
+.PHONY: run test lint translations messages services bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -13,7 +13,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d app/translations 2>/dev/null || $(VENV)/bin/pybabel compile -d app/translations
+	$(VENV)/bin/pybabel compile -d app/translations >/dev/null
+
+# Refresh the catalogs after adding strings (then translate the new entries in ru and kk).
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations
 
 run: $(STAMP) translations
 	$(PY) -m app.devserver
