@@ -7,7 +7,7 @@ from tenants.resolve import tenant_by_slug
 from tenants.signup import sign_up
 
 DEMO_SLUG = "demo"
-DEMO_PASSWORD = "demo-desk-2026"
+DEMO_PASSWORD = "harbor-lights-2026"
 
 
 def seed():

@@ -1,5 +1,5 @@
 """Per-request wiring: resolve the tenant once, pick the language, render errors."""
-from flask import g, jsonify, render_template, request, session
+from flask import g, has_request_context, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -57,6 +57,8 @@ def _language_of(user) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # jobs and commands choose a language explicitly (force_locale)
     lang = request.args.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
@@ -78,6 +80,8 @@ def select_locale() -> str:
 def select_timezone() -> str:
     from tenants.resolve import current_tenant
 
+    if not has_request_context():
+        return "UTC"
     tenant = current_tenant() if context.current_tenant_id() is not None else None
     return tenant.timezone if tenant is not None else "UTC"
 
