@@ -111,9 +111,6 @@ def test_log_out_and_in_again_and_a_wrong_password(page, company):
     expect(page.locator("table.events")).to_contain_text("login.failed")
 
 
-@pytest.mark.xfail(strict=True, reason="login_manager.login_view is 'web.login', which needs a "
-                   "slug: anonymous /app/ pages give a 500 (app/requests.py should name "
-                   "'web.find_tenant')")
 def test_staff_pages_send_a_visitor_to_the_login_page(page, live_server):
     response = page.request.get("/app/", max_redirects=0)
     assert response.status == 302

@@ -1,0 +1,166 @@
+/* Ticket desk: the rich-text composer, the template picker glue and keyboard shortcuts.
+ *
+ * Shortcuts (ignored while typing in a field):
+ *   inbox:  j / k  next / previous ticket · o or Enter  open it · /  search · c  new ticket
+ *   ticket: r  reply · n  private note · u  back to the inbox · /  search the inbox
+ *   anywhere: ?  show the list · Esc  leave the field / close the list
+ */
+(function () {
+  "use strict";
+
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  /* ---- composer: a contenteditable editor mirrored into the form's textarea ---- */
+  function syncEditor(editor) {
+    var target = document.getElementById(editor.dataset.target);
+    if (target) target.value = editor.innerHTML.trim() === "<br>" ? "" : editor.innerHTML;
+  }
+
+  function setMode(composer, mode) {
+    var internal = composer.querySelector("input[name=internal]");
+    if (internal) internal.value = mode === "note" ? "1" : "";
+    composer.classList.toggle("is-note", mode === "note");
+    composer.querySelectorAll("[data-mode]").forEach(function (button) {
+      var on = button.dataset.mode === mode;
+      button.classList.toggle("active", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    var send = composer.querySelector("[data-send]");
+    if (send) send.textContent = send.dataset[mode === "note" ? "labelNote" : "labelReply"];
+  }
+
+  function focusEditor(composer) {
+    var editor = composer.querySelector(".editor");
+    if (!editor) return;
+    editor.focus();
+    var range = document.createRange();
+    range.selectNodeContents(editor);
+    range.collapse(false);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function initComposer(composer) {
+    if (composer.dataset.ready) return;
+    composer.dataset.ready = "1";
+    var editor = composer.querySelector(".editor");
+    if (editor) {
+      editor.addEventListener("input", function () { syncEditor(editor); });
+      composer.addEventListener("submit", function () { syncEditor(editor); });
+    }
+    composer.querySelectorAll("[data-mode]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        setMode(composer, button.dataset.mode);
+        focusEditor(composer);
+      });
+    });
+    var internal = composer.querySelector("input[name=internal]");
+    setMode(composer, internal && internal.value ? "note" : "reply");
+  }
+
+  function initAll(root) {
+    (root || document).querySelectorAll("form.composer").forEach(initComposer);
+  }
+
+  /* A picked template arrives as a fragment with data-insert: its HTML goes into the editor. */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var fragment = event.detail.target.querySelector("[data-insert]");
+    if (fragment) {
+      var composer = document.querySelector("form.composer");
+      var editor = composer && composer.querySelector(".editor");
+      if (editor) {
+        var html = fragment.querySelector("template").innerHTML;
+        if (editor.innerHTML.trim() && editor.innerHTML.trim() !== "<br>") {
+          editor.insertAdjacentHTML("beforeend", "<p></p>");
+        }
+        editor.insertAdjacentHTML("beforeend", html);
+        syncEditor(editor);
+        focusEditor(composer);
+      }
+    }
+    initAll(event.detail.target);
+  });
+
+  /* ---- inbox: j/k selection ---- */
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-ticket-row]"));
+  }
+
+  function select(step) {
+    var list = rows();
+    if (!list.length) return;
+    var current = list.findIndex(function (row) { return row.classList.contains("selected"); });
+    var next = current < 0 ? 0 : Math.min(list.length - 1, Math.max(0, current + step));
+    list.forEach(function (row) { row.classList.remove("selected"); });
+    list[next].classList.add("selected");
+    list[next].scrollIntoView({block: "nearest"});
+  }
+
+  function openSelected() {
+    var row = document.querySelector("[data-ticket-row].selected");
+    if (row && row.dataset.href) window.location.href = row.dataset.href;
+  }
+
+  function inboxUrl() {
+    var desk = document.querySelector("[data-inbox-url]");
+    return desk ? desk.dataset.inboxUrl : null;
+  }
+
+  function toggleHelp(show) {
+    var help = document.getElementById("shortcut-help");
+    if (help) help.hidden = show === undefined ? !help.hidden : !show;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape") {
+      toggleHelp(false);
+      if (typing(document.activeElement)) document.activeElement.blur();
+      return;
+    }
+    if (typing(event.target)) return;
+    var composer = document.querySelector("form.composer");
+    var search = document.querySelector("[data-search]");
+    switch (event.key) {
+      case "j": select(1); break;
+      case "k": select(-1); break;
+      case "o": case "Enter": if (rows().length) { openSelected(); } else { return; } break;
+      case "/":
+        if (search) { search.focus(); search.select(); }
+        else if (inboxUrl()) { window.location.href = inboxUrl() + "?focus=search"; }
+        break;
+      case "r": case "n":
+        if (!composer) return;
+        setMode(composer, event.key === "n" ? "note" : "reply");
+        focusEditor(composer);
+        break;
+      case "u":
+        if (!inboxUrl() || !composer) return;
+        window.location.href = inboxUrl();
+        break;
+      case "c":
+        var create = document.querySelector("[data-new-ticket]");
+        if (!create) return;
+        window.location.href = create.href;
+        break;
+      case "?": toggleHelp(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initAll(document);
+    var search = document.querySelector("[data-search]");
+    if (search && /[?&]focus=search\b/.test(window.location.search)) search.focus();
+    document.querySelectorAll("[data-close-help]").forEach(function (button) {
+      button.addEventListener("click", function () { toggleHelp(false); });
+    });
+  });
+})();
