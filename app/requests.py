@@ -109,6 +109,6 @@ def init_app(app) -> None:
     app.teardown_request(lambda exc: context.clear())
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)
-    login_manager.login_view = "web.login"
+    login_manager.login_view = "web.find_tenant"
     login_manager.login_message = None
     login_manager.session_protection = "strong"

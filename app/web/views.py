@@ -9,7 +9,6 @@ from app.extensions import db, limiter
 from app.web import bp
 from app.web.forms import FindTenantForm, LoginForm, SignupForm
 from app.web.guards import apply_form_errors, staff_page
-from billing.money import format_money
 from tenants import context
 from tenants.resolve import current_tenant, tenant_by_slug
 from tenants.signup import sign_up
@@ -100,6 +99,4 @@ def dashboard():
 
     tenant = current_tenant()
     return render_template("web/dashboard.html", tenant=tenant,
-                           departments=list_departments(), staff=list_staff(),
-                           balance=format_money(tenant.balance, tenant.currency,
-                                                str(g.get("locale", "en"))))
+                           departments=list_departments(), staff=list_staff())

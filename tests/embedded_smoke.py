@@ -1,0 +1,32 @@
+"""Run in a fresh process with no DATABASE_URL/REDIS_URL: the zero-setup default end to end."""
+from flask_migrate import upgrade
+
+from app import create_app
+from app.demo import DEMO_PASSWORD, seed
+
+app = create_app({"WTF_CSRF_ENABLED": False})
+assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"), "not on SQLite"
+assert app.config["REDIS_URL"].startswith("unix://"), "not on the embedded Redis"
+with app.app_context():
+    upgrade(revision="heads")
+    seed()
+client = app.test_client()
+assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+signup = client.post("/api/v1/signup", json={
+    "company_name": "Smoke", "slug": "smoke-co", "admin_name": "Sam",
+    "admin_email": "sam@smoke.example", "password": "Smoke-test-pass-1"})
+assert signup.status_code == 201, signup.get_json()
+assert signup.get_json()["tenant"]["balance"] == "200.00"
+token = {"Authorization": "Bearer " + signup.get_json()["token"]}
+assert client.post("/api/v1/departments", json={"name": "Sales"}, headers=token).status_code == 201
+names = [d["name"] for d in client.get("/api/v1/departments", headers=token).get_json()["items"]]
+assert sorted(names) == ["Sales", "Support"], names
+login = client.post("/t/demo/login", data={"email": "admin@demo.example",
+                                           "password": DEMO_PASSWORD})
+assert login.status_code == 302, login.status_code
+page = client.get("/app/departments/").get_data(as_text=True)
+assert "Payments" in page and "Sales" in page  # the demo tenant's, not smoke-co's
+assert "smoke" not in page.lower()
+search = client.get("/api/v1/events", headers=token).get_json()["items"]
+assert any(e["action"] == "department.created" for e in search)
+print("embedded smoke ok")
