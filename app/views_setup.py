@@ -26,6 +26,7 @@ AREAS = [
     "app.staff",
     "app.auth",
     "app.events",
+    "app.responses",
     "tenants",
 ]
 
