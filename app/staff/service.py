@@ -14,6 +14,9 @@ from tenants.passwords import hash_password, password_problem
 
 # Billing registers the plan's staff limit here; each check raises PlanLimit when full.
 before_staff_added: list[Callable[[int], None]] = []
+# Areas whose rows keep a staff member's history (tickets, messages) report how many;
+# a referenced staff member is deactivated instead of deleted, so the history stays whole.
+staff_references: list[Callable[[int], int]] = []
 
 
 def normalize_email(raw: str) -> str:
@@ -143,10 +146,19 @@ def update_staff(*, actor, staff_id: int, name: str | None = None, role: str | N
 
 
 def delete_staff(*, actor, staff_id: int) -> None:
-    """Remove a staff member; never the last admin."""
+    """Remove a staff member; never the last admin. Someone tickets or messages refer to is
+    deactivated instead (they can no longer log in; their history stays)."""
     staff = get_staff(staff_id)
     if staff.role == "admin" and staff.active and _admin_count() <= 1:
         raise Conflict(_("This is the last admin; make someone else an admin first."))
+    if sum(count(staff.id) for count in staff_references):
+        if staff.active:
+            staff.active = False
+            record_event(actor, "staff.deactivated", staff,
+                         {"name": staff.name, "email": staff.email,
+                          "reason": "referenced by tickets"})
+        db.session.flush()
+        return
     record_event(actor, "staff.deleted", staff, {"name": staff.name, "email": staff.email})
     db.session.delete(staff)
     db.session.flush()
