@@ -1,5 +1,6 @@
 """GET /api/v1/openapi.json — built from the registered operations and their schemas."""
 import re
+from http import HTTPStatus
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -56,7 +57,8 @@ def build_document() -> dict:
         codes |= {403} if op.roles else set()
         codes |= {422} if op.query else set()
         for code in sorted(codes):
-            item["responses"][str(code)] = {"description": ERROR_TEXT[code], "content": {
+            text = ERROR_TEXT.get(code) or HTTPStatus(code).phrase
+            item["responses"][str(code)] = {"description": text, "content": {
                 "application/json": {"schema": {"$ref": REF.format(model="Error")}}}}
         if not op.auth:
             item["security"] = []

@@ -57,5 +57,9 @@ def staff_for_token(plaintext: str) -> Staff | None:
     staff = db.session.get(Staff, token.staff_id)
     if staff is None or not staff.active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    last = token.last_used_at
+    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo))
+                        ).total_seconds() > 60:
+        token.last_used_at = now  # at most one write a minute per token, not one per call
     return staff
