@@ -1,12 +1,22 @@
 """Per-request wiring: resolve the tenant once, pick the language, render errors."""
-from flask import g, has_request_context, jsonify, render_template, request, session
+from flask import (
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from app.api.core import error_payload
 from app.auth.tokens import staff_for_token
-from app.errors import ServiceError
+from app.errors import BadRequest, Conflict, ServiceError
 from app.extensions import db, login_manager
 from tenants import context
 
@@ -104,8 +114,36 @@ def _http_error(exc: HTTPException):
     return response  # Flask-Limiter adds Retry-After to 429s (headers_enabled)
 
 
+class _IdConverter(IntegerConverter):
+    """``<int:…>`` limited to BIGINT, so an absurd id is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _reject_nul() -> None:
+    """Text with NUL characters can't be stored (PostgreSQL refuses it): a clear 400."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for value in values.values()):
+            raise BadRequest(_("The request contains a NUL character."))
+
+
+def _database_error(exc: DBAPIError):
+    """Safety net: a constraint the service did not foresee is a conflict, not a 500."""
+    db.session.rollback()
+    current_app.logger.warning("database refused a request: %s", exc.orig)
+    error = Conflict() if isinstance(exc, IntegrityError) else BadRequest(
+        _("The database refused this value."))
+    return _service_error(error)
+
+
 def init_app(app) -> None:
+    app.url_map.converters["int"] = _IdConverter
+    app.before_request(_reject_nul)
     app.before_request(_resolve_tenant)
+    app.register_error_handler(IntegrityError, _database_error)
+    app.register_error_handler(DataError, _database_error)
     app.teardown_request(lambda exc: context.clear())
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)

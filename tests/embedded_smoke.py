@@ -19,8 +19,12 @@ assert signup.status_code == 201, signup.get_json()
 assert signup.get_json()["tenant"]["balance"] == "200.00"
 token = {"Authorization": "Bearer " + signup.get_json()["token"]}
 assert client.post("/api/v1/departments", json={"name": "Sales"}, headers=token).status_code == 201
+# SQLite's lower() knows only ASCII; names must still clash case-insensitively in any alphabet.
+assert client.post("/api/v1/departments", json={"name": "ÉCOLE"}, headers=token).status_code == 201
+clash = client.post("/api/v1/departments", json={"name": "école"}, headers=token)
+assert clash.status_code == 409, clash.status_code
 names = [d["name"] for d in client.get("/api/v1/departments", headers=token).get_json()["items"]]
-assert sorted(names) == ["Sales", "Support"], names
+assert sorted(names) == ["Sales", "Support", "ÉCOLE"], names
 login = client.post("/t/demo/login", data={"email": "admin@demo.example",
                                            "password": DEMO_PASSWORD})
 assert login.status_code == 302, login.status_code

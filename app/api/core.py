@@ -40,6 +40,23 @@ def _fields(exc: ValidationError) -> dict:
     return out
 
 
+def _check_text(value, name: str = "body") -> None:
+    """Refuse text the database can't store: NUL characters and lone surrogates."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(item, str(key))
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item, name)
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationFailed(fields={name: _("Invalid Unicode text.")}) from None
+        if "\x00" in value:
+            raise ValidationFailed(fields={name: _("NUL characters are not allowed.")})
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     limit = current_app.config.get("MAX_JSON_LENGTH", 1024 * 1024)
     if request.content_length and request.content_length > limit:
@@ -55,6 +72,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             raise BadRequest(_("The body is not valid JSON."))
     if not isinstance(payload, dict):
         raise ValidationFailed(fields={"body": _("Expected a JSON object.")})
+    _check_text(payload)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:

@@ -2,7 +2,7 @@
 from collections.abc import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.departments.models import Department
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -25,10 +25,10 @@ def _clean_name(name: str, *, exclude_id: int | None = None) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationFailed(fields={"name": _("Enter a name of 1–100 characters.")})
-    stmt = select(Department.id).where(func.lower(Department.name) == name.lower())
-    if exclude_id is not None:
-        stmt = stmt.where(Department.id != exclude_id)
-    if db.session.scalar(stmt) is not None:
+    # Compared in Python: casefold() knows every alphabet (SQLite's lower() only ASCII).
+    taken = {other.casefold() for department_id, other in db.session.execute(
+        select(Department.id, Department.name)) if department_id != exclude_id}
+    if name.casefold() in taken:
         raise Conflict(_("A department named “%(name)s” already exists.", name=name),
                        fields={"name": _("This name is taken.")})
     return name
