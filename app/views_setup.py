@@ -27,6 +27,7 @@ AREAS = [
     "app.auth",
     "app.events",
     "app.responses",
+    "app.routing",
     "tenants",
 ]
 

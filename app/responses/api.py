@@ -8,7 +8,7 @@ from app.extensions import db
 from app.responses import service
 from app.responses.context import custom_field_keys, ticket_values
 from app.responses.models import ResponseTemplate
-from app.responses.tickets import find_ticket
+from app.tickets.access import get_ticket
 from app.tickets.constants import PRIORITIES, STATUSES
 
 MANAGERS = ("admin", "manager")
@@ -125,6 +125,6 @@ def render_template(staff, response_id: int, data: RenderIn):
     service.get_template(response_id, staff=staff)
     if data.ticket_number is None:
         raise ValidationFailed(fields={"ticket_number": _("Enter the ticket number.")})
-    ticket = find_ticket(staff, data.ticket_number)
+    ticket = get_ticket(staff, data.ticket_number)
     return service.render_template_for(staff=staff, template_id=response_id,
                                        values=ticket_values(ticket, staff))

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.responses import service
 from app.responses.context import custom_field_keys, ticket_values
 from app.responses.render import KNOWN, render
-from app.responses.tickets import find_ticket
 from app.routing.choices import (
     PRIORITY_LABELS,
     STATUS_LABELS,
@@ -23,6 +22,7 @@ from app.routing.choices import (
     optional,
     staff_choices,
 )
+from app.tickets.access import get_ticket
 from app.web.guards import apply_form_errors, staff_page
 
 bp = Blueprint("responses", __name__, url_prefix="/app/responses")
@@ -103,7 +103,7 @@ def render_for(response_id: int):
     number = request.values.get("ticket_number", type=int)
     if number is None:
         raise ValidationFailed(fields={"ticket_number": _("Enter the ticket number.")})
-    ticket = find_ticket(current_user, number)
+    ticket = get_ticket(current_user, number)
     return jsonify(service.render_template_for(staff=current_user, template_id=response_id,
                                                values=ticket_values(ticket, current_user)))
 

@@ -1,0 +1,145 @@
+"""API: routing rules (ordered list, CRUD, reorder, enable/disable, a dry run)."""
+from pydantic import BaseModel, Field
+
+from app.api.core import endpoint
+from app.extensions import db
+from app.routing import service
+from app.routing.models import RoutingRule
+from app.tickets.hooks import TicketDraft
+
+ADMINS = ("admin",)
+
+
+class Conditions(BaseModel):
+    channels: list[str] = Field(default_factory=list, description="any of these channels")
+    senders: list[str] = Field(default_factory=list,
+                               description="addresses, or domains (example.com / @example.com)")
+    words: list[str] = Field(default_factory=list, description="any of these words or phrases")
+    words_in: str = Field("any", description="any, subject or body")
+    organization_ids: list[int] = Field(default_factory=list)
+    custom_fields: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class Actions(BaseModel):
+    department_id: int | None = None
+    assignee_id: int | None = None
+    priority: str | None = None
+    type: str | None = None
+    tags: list[str] = Field(default_factory=list, description="added to the ticket's tags")
+
+
+class RuleIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    enabled: bool = True
+    conditions: Conditions = Field(default_factory=Conditions)
+    actions: Actions
+
+
+class RulePatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    enabled: bool | None = None
+    conditions: Conditions | None = None
+    actions: Actions | None = None
+
+
+class RuleOut(BaseModel):
+    id: int
+    name: str
+    position: int
+    enabled: bool
+    conditions: dict
+    actions: Actions
+
+
+class RuleList(BaseModel):
+    items: list[RuleOut]
+    next_cursor: str | None
+
+
+class ReorderIn(BaseModel):
+    ids: list[int] = Field(description="every rule id, in the new firing order")
+
+
+class DryRunIn(BaseModel):
+    channel: str = "email"
+    requester_email: str = ""
+    subject: str = ""
+    body: str = ""
+    organization_id: int | None = None
+    custom_fields: dict = Field(default_factory=dict)
+
+
+class DryRunOut(BaseModel):
+    rule_id: int | None
+    rule_name: str | None
+    result: Actions
+
+
+def rule_json(rule: RoutingRule) -> dict:
+    state = service.rule_state(rule)
+    return {"id": rule.id, "name": rule.name, "position": rule.position,
+            "enabled": rule.enabled, "conditions": state["conditions"],
+            "actions": state["actions"]}
+
+
+@endpoint("/routing/rules", "GET", summary="Routing rules in firing order", tag="routing",
+          response=RuleList)
+def list_rules(staff):
+    return {"items": [rule_json(r) for r in service.ordered_rules()], "next_cursor": None}
+
+
+@endpoint("/routing/rules", "POST", summary="Add a routing rule (at the end of the list)",
+          tag="routing", body=RuleIn, response=RuleOut, status=201, roles=ADMINS,
+          errors=(404,))
+def create_rule(staff, data: RuleIn):
+    rule = service.create_rule(actor=staff, name=data.name, enabled=data.enabled,
+                               conditions=data.conditions.model_dump(),
+                               actions=data.actions.model_dump())
+    db.session.commit()
+    return rule_json(rule), 201
+
+
+@endpoint("/routing/rules/<int:rule_id>", "GET", summary="Get a routing rule", tag="routing",
+          response=RuleOut, errors=(404,))
+def get_rule(staff, rule_id: int):
+    return rule_json(service.get_rule(rule_id))
+
+
+@endpoint("/routing/rules/<int:rule_id>", "PATCH",
+          summary="Change, enable or disable a routing rule", tag="routing", body=RulePatch,
+          response=RuleOut, roles=ADMINS, errors=(404,))
+def update_rule(staff, rule_id: int, data: RulePatch):
+    rule = service.update_rule(
+        actor=staff, rule_id=rule_id, name=data.name, enabled=data.enabled,
+        conditions=data.conditions.model_dump() if data.conditions else None,
+        actions=data.actions.model_dump() if data.actions else None)
+    db.session.commit()
+    return rule_json(rule)
+
+
+@endpoint("/routing/rules/<int:rule_id>", "DELETE", summary="Delete a routing rule",
+          tag="routing", status=204, roles=ADMINS, errors=(404,))
+def delete_rule(staff, rule_id: int):
+    service.delete_rule(actor=staff, rule_id=rule_id)
+    db.session.commit()
+
+
+@endpoint("/routing/rules/reorder", "POST", summary="Set the firing order of the rules",
+          tag="routing", body=ReorderIn, response=RuleList, roles=ADMINS)
+def reorder_rules(staff, data: ReorderIn):
+    rules = service.reorder_rules(actor=staff, rule_ids=data.ids)
+    db.session.commit()
+    return {"items": [rule_json(r) for r in rules], "next_cursor": None}
+
+
+@endpoint("/routing/test", "POST", summary="Which rule would route this request (dry run)",
+          tag="routing", body=DryRunIn, response=DryRunOut)
+def dry_run(staff, data: DryRunIn):
+    draft = TicketDraft(channel=data.channel, requester_email=data.requester_email,
+                        subject=data.subject, body_text=data.body,
+                        organization_id=data.organization_id,
+                        custom_fields=dict(data.custom_fields))
+    rule = service.apply_routing(draft)
+    return {"rule_id": rule.id if rule else None, "rule_name": rule.name if rule else None,
+            "result": {"department_id": draft.department_id, "assignee_id": draft.assignee_id,
+                       "priority": draft.priority, "type": draft.type, "tags": draft.tags}}
