@@ -78,3 +78,23 @@ def test_demo_seed_is_idempotent_and_logins_work(app, client):
         response = client.post("/t/demo/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         client.post("/logout")
+
+
+def test_openapi_references_all_resolve(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    names = set(document["components"]["schemas"])
+    refs = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    refs.add(value.rsplit("/", 1)[-1])
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    assert refs and refs <= names, sorted(refs - names)

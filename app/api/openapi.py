@@ -26,7 +26,9 @@ def _path(rule: str) -> tuple[str, list[dict]]:
 
 def build_document() -> dict:
     models: set[type[BaseModel]] = {m for op in OPERATIONS for m in (op.body, op.response) if m}
-    _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    # pydantic names clashing models by module path; use the references it hands out.
+    keys, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    refs = {model: schema["$ref"] for (model, _), schema in keys.items()}
     schemas = defs.get("$defs", {})
     schemas["Error"] = {
         "type": "object",
@@ -46,11 +48,10 @@ def build_document() -> dict:
                 f"{re.sub(r'[^A-Za-z0-9]+', '_', path)}", "parameters": params, "responses": {}}
         if op.body is not None:
             item["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"$ref": REF.format(model=op.body.__name__)}}}}
+                "schema": {"$ref": refs[op.body]}}}}
         ok = {"description": "OK"}
         if op.response is not None:
-            ok["content"] = {"application/json": {
-                "schema": {"$ref": REF.format(model=op.response.__name__)}}}
+            ok["content"] = {"application/json": {"schema": {"$ref": refs[op.response]}}}
         item["responses"][str(op.status)] = ok
         codes = set(op.errors) | ({400, 413, 422} if op.body else set())
         codes |= {401} if op.auth else set()
