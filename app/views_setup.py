@@ -29,6 +29,7 @@ AREAS = [
     "app.responses",
     "app.routing",
     "tenants",
+    "billing",
 ]
 
 

@@ -5,3 +5,8 @@ from app.jobs.maintenance import heartbeat
 
 # Every area adds its periodic work here, e.g. the daily charge at the start of each day.
 register(heartbeat, queue_name="default", interval=300)
+
+from billing.jobs import charge_day_job, release_deferred_job  # noqa: E402
+
+register(charge_day_job, queue_name="default", cron="1 0 * * *")  # the daily charge, 00:01 UTC
+register(release_deferred_job, queue_name="default", cron="5 * * * *")  # tenants' days start hourly

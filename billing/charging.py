@@ -1,0 +1,164 @@
+"""The daily charge: one set-based pass over every tenant, idempotent per tenant and day.
+
+1. due downgrades take effect;
+2. one ``INSERT … SELECT`` writes every tenant's itemized charge into the ledger; the
+   unique (tenant, kind, charge_date) constraint turns a second run into a no-op;
+3. one ``UPDATE`` moves the balances by exactly the entries this run wrote;
+4. tenants that could not pay the day are suspended (one ``UPDATE``).
+All in one transaction, so the balance is always the ledger's sum.
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select, text
+
+from app.db_types import utcnow
+from app.events.service import record_event
+from app.extensions import db
+from billing.models import PlanSchedule
+from tenants import context
+from tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+
+WARN_DAYS = 3  # the admin is written to when the balance lasts this many more days
+
+_JSON = {
+    "postgresql": {"obj": "jsonb_build_object", "agg": "jsonb_agg", "empty": "'[]'::jsonb"},
+    "sqlite": {"obj": "json_object", "agg": "json_group_array", "empty": "json('[]')"},
+}
+
+_LOCK = """SELECT count(*) FROM (SELECT id FROM tenants WHERE created_at < :day_start
+           ORDER BY id FOR UPDATE) AS locked"""
+
+_CHARGE = """
+INSERT INTO ledger_entries (tenant_id, at, kind, amount, balance_after, currency, reference,
+                            details, charge_date)
+SELECT c.id, :now, 'daily_charge', -c.cost, c.balance - c.cost, c.currency, :reference,
+       {obj}('plan', c.plan, 'plan_price', c.plan_price, 'addons', c.addon_items,
+             'day', CAST(:day_text AS TEXT)),
+       :day
+FROM (
+    SELECT t.id, t.balance, t.currency, p.name AS plan, p.daily_price AS plan_price,
+           p.daily_price + CASE WHEN p.all_addons THEN 0 ELSE COALESCE(ad.total, 0) END AS cost,
+           CASE WHEN p.all_addons OR ad.items IS NULL THEN {empty} ELSE ad.items END
+               AS addon_items
+    FROM tenants t
+    JOIN plans p ON p.name = t.plan
+    LEFT JOIN (
+        SELECT ta.tenant_id, SUM(a.daily_price) AS total,
+               {agg}({obj}('addon', a.name, 'price', a.daily_price)) AS items
+        FROM tenant_addons ta JOIN addons a ON a.name = ta.addon
+        GROUP BY ta.tenant_id
+    ) ad ON ad.tenant_id = t.id
+    WHERE t.created_at < :day_start
+) c
+WHERE c.balance >= c.cost
+ON CONFLICT (tenant_id, kind, charge_date) DO NOTHING
+"""
+
+_THIS_RUN = "le.kind = 'daily_charge' AND le.charge_date = :day AND le.at = :now"
+
+_RESUMING = f"""SELECT le.tenant_id FROM ledger_entries le JOIN tenants t ON t.id = le.tenant_id
+                WHERE {_THIS_RUN} AND t.suspended_at IS NOT NULL"""
+
+_APPLY = f"""
+UPDATE tenants SET balance = tenants.balance + le.amount, suspended_at = NULL
+FROM ledger_entries le
+WHERE le.tenant_id = tenants.id AND {_THIS_RUN}
+"""
+
+_SUSPEND = """
+UPDATE tenants SET suspended_at = :now
+WHERE suspended_at IS NULL AND created_at < :day_start
+  AND NOT EXISTS (SELECT 1 FROM ledger_entries le WHERE le.tenant_id = tenants.id
+                  AND le.kind = 'daily_charge' AND le.charge_date = :day)
+RETURNING id
+"""
+
+_RUNNING_LOW = f"""SELECT le.tenant_id FROM ledger_entries le
+                   WHERE {_THIS_RUN} AND le.amount < 0
+                     AND le.balance_after / (-le.amount) = :warn_days"""
+
+
+@dataclass
+class ChargeResult:
+    day: date
+    charged: int = 0
+    suspended: list[int] = field(default_factory=list)
+    resumed: list[int] = field(default_factory=list)
+    running_low: list[int] = field(default_factory=list)
+    downgraded: list[int] = field(default_factory=list)
+
+
+def _apply_downgrades(day: date, now: datetime) -> list[int]:
+    due = list(db.session.scalars(select(PlanSchedule).where(PlanSchedule.effective_on <= day)))
+    for schedule in due:
+        tenant = db.session.get(Tenant, schedule.tenant_id)
+        before = tenant.plan
+        tenant.plan = schedule.plan
+        db.session.delete(schedule)
+        record_event(None, "billing.plan_changed", ("tenant", tenant.id),
+                     {"from": before, "to": schedule.plan, "scheduled": True,
+                      "day": day.isoformat()}, tenant_id=tenant.id)
+    db.session.flush()
+    return [s.tenant_id for s in due]
+
+
+def charge_day(day: date | None = None, *, now: datetime | None = None) -> ChargeResult:
+    """Charge every tenant for ``day`` (default: today, UTC). Running it again for the
+    same day charges nobody twice. Flushes; the caller commits."""
+    day = day or utcnow().date()
+    now = now or utcnow()
+    bind = db.session.get_bind()
+    sql = _JSON.get(bind.dialect.name, _JSON["postgresql"])
+    params = {"day": day, "day_text": day.isoformat(), "now": now,
+              "day_start": datetime.combine(day, time.min, tzinfo=UTC),
+              "reference": f"day {day.isoformat()}", "warn_days": WARN_DAYS}
+    result = ChargeResult(day=day)
+    with context.platform_scope():  # PLATFORM-WIDE: the daily charge covers every tenant
+        result.downgraded = _apply_downgrades(day, now)
+        if bind.dialect.name == "postgresql":
+            db.session.execute(text(_LOCK), params)  # exact balance_after under top-ups
+        inserted = db.session.execute(text(_CHARGE.format(**sql)), params)
+        result.charged = max(inserted.rowcount or 0, 0)
+        result.resumed = list(db.session.scalars(text(_RESUMING), params))
+        db.session.execute(text(_APPLY), params)
+        result.suspended = list(db.session.scalars(text(_SUSPEND), params))
+        result.running_low = list(db.session.scalars(text(_RUNNING_LOW), params))
+        db.session.expire_all()  # balances changed behind the ORM's back
+        for tenant_id in result.suspended:
+            record_event(None, "billing.suspended", ("tenant", tenant_id),
+                         {"day": day.isoformat(), "reason": "insufficient_balance"},
+                         tenant_id=tenant_id)
+        for tenant_id in result.resumed:
+            record_event(None, "billing.resumed", ("tenant", tenant_id),
+                         {"day": day.isoformat()}, tenant_id=tenant_id)
+    log.info("charge-day %s: %d charged, %d suspended, %d resumed", day, result.charged,
+             len(result.suspended), len(result.resumed))
+    return result
+
+
+def after_charge(result: ChargeResult) -> None:
+    """Follow-ups once the charge is committed: letters, and releasing what waited for
+    tenants that were resumed."""
+    from billing.letters import queue_letter
+    from billing.limits import release_deferred
+
+    for tenant_id in result.suspended:
+        queue_letter(tenant_id, "suspended")
+    for tenant_id in result.running_low:
+        queue_letter(tenant_id, "running_low")
+    for tenant_id in result.resumed:
+        with context.tenant_scope(tenant_id):
+            release_deferred(tenant_id)
+            db.session.commit()
+
+
+def run_charge_day(day: date | None = None) -> ChargeResult:
+    """Charge, commit, then follow up (what the CLI command and the cron job run)."""
+    result = charge_day(day)
+    db.session.commit()
+    after_charge(result)
+    return result
