@@ -1,0 +1,82 @@
+"""API: the tenant admin's ticket settings — custom field definitions, attachment rules."""
+from flask_babel import gettext as _
+
+from app.api.core import endpoint
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.tickets import fields
+from app.tickets.schemas import (
+    AttachmentRules,
+    AttachmentRulesPatch,
+    FieldIn,
+    FieldList,
+    FieldOut,
+    FieldPatch,
+)
+from app.tickets.settings import get_settings, update_settings
+
+TAG = "ticket settings"
+
+
+def field_json(field) -> dict:
+    return {"id": field.id, "key": field.key, "label": field.label, "kind": field.kind,
+            "options": list(field.options or []), "required": field.required,
+            "position": field.position, "active": field.active}
+
+
+@endpoint("/custom-fields", "GET", summary="Custom ticket fields", tag=TAG, response=FieldList)
+def list_fields(staff):
+    return {"items": [field_json(f) for f in fields.list_fields()]}
+
+
+@endpoint("/custom-fields", "POST", summary="Define a custom ticket field", tag=TAG,
+          body=FieldIn, response=FieldOut, status=201, roles=("admin",), errors=(409,))
+def create_field(staff, data: FieldIn):
+    field = fields.create_field(actor=staff, **data.model_dump())
+    db.session.commit()
+    return field_json(field), 201
+
+
+@endpoint("/custom-fields/<int:field_id>", "GET", summary="A custom field", tag=TAG,
+          response=FieldOut, errors=(404,))
+def get_field(staff, field_id: int):
+    return field_json(fields.get_field(field_id))
+
+
+@endpoint("/custom-fields/<int:field_id>", "PATCH",
+          summary="Change a custom field (label, options, required, position, active)", tag=TAG,
+          body=FieldPatch, response=FieldOut, roles=("admin",), errors=(404,))
+def update_field(staff, field_id: int, data: FieldPatch):
+    field = fields.update_field(actor=staff, field_id=field_id,
+                                changes=data.model_dump(exclude_unset=True))
+    db.session.commit()
+    return field_json(field)
+
+
+@endpoint("/custom-fields/<int:field_id>", "DELETE",
+          summary="Delete a custom field (values on tickets stay)", tag=TAG, status=204,
+          roles=("admin",), errors=(404,))
+def delete_field(staff, field_id: int):
+    fields.delete_field(actor=staff, field_id=field_id)
+    db.session.commit()
+
+
+@endpoint("/settings/attachments", "GET", summary="Attachment rules: size, count, types",
+          tag=TAG, response=AttachmentRules)
+def attachment_rules(staff):
+    return get_settings("attachments")
+
+
+@endpoint("/settings/attachments", "PATCH", summary="Change the attachment rules", tag=TAG,
+          body=AttachmentRulesPatch, response=AttachmentRules, roles=("admin",))
+def update_attachment_rules(staff, data: AttachmentRulesPatch):
+    values = data.model_dump(exclude_none=True)
+    if "allowed_types" in values:
+        types = [t.strip().lower() for t in values["allowed_types"] if t.strip()]
+        if any("/" not in t for t in types):
+            raise ValidationFailed(fields={"allowed_types": _(
+                "List MIME types such as image/png or application/pdf.")})
+        values["allowed_types"] = sorted(set(types))
+    rules = update_settings(actor=staff, section="attachments", values=values)
+    db.session.commit()
+    return rules

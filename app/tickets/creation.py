@@ -1,0 +1,126 @@
+"""create_ticket: the one way a ticket is born, whatever the channel (UI, API, widget, mail).
+
+So routing, the daily quota, SLA, events and notifications apply everywhere alike.
+"""
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from app.attachments import service as files_service
+from app.customers.service import register_requester
+from app.db_types import utcnow
+from app.errors import NotFound, ValidationFailed
+from app.events.service import record_event
+from app.extensions import db
+from app.staff.models import Staff
+from app.tickets import fields, hooks, search
+from app.tickets.access import level_in
+from app.tickets.constants import CHANNELS, PRIORITIES, STATUSES, TYPES
+from app.tickets.models import Message, Ticket
+from app.tickets.numbering import next_ticket_number
+from app.tickets.sanitize import prepare_body
+from app.tickets.validation import (
+    assignee_or_error,
+    check_choice,
+    clean_subject,
+    clean_tags,
+    department_or_404,
+)
+from tenants import context
+
+# Channels where a person fills in a form we control; mail can't be made to fill fields.
+_FORM_CHANNELS = ("staff", "api", "widget", "portal")
+
+
+def _requester(email: str, name: str | None):
+    try:
+        return register_requester(email=email, name=name)
+    except ValidationFailed:
+        raise ValidationFailed(fields={"requester.email": _(
+            "Enter a valid e-mail address.")}) from None
+
+
+def _actor_for_event(actor, customer):
+    if actor is not None:
+        return actor
+    return {"type": "customer", "id": customer.id, "name": customer.display_name}
+
+
+def create_ticket(*, actor, channel: str, subject: str, body: str, requester_email: str,
+                  requester_name: str | None = None, department_id: int | None = None,
+                  type: str | None = None, priority: str | None = None,
+                  assignee_id: int | None = None, tags: list[str] | None = None,
+                  custom_fields: dict | None = None, attachments: list | None = None,
+                  attachment_ids: list[int] | None = None, status: str | None = None,
+                  received_at: datetime | None = None) -> Ticket:
+    """Register a request: the requester (created on first contact, matched to an
+    organization by domain), routing hooks, the daily quota (over it the ticket is kept but
+    ``deferred``), a number from the tenant's counter, the first message, attachments,
+    the search index, the event, SLA hooks and the ``ticket_created`` signal.
+
+    ``actor``: the Staff entering it (channels staff/api), or None for customer channels.
+    ``attachments``: ``NewFile``s; ``attachment_ids``: uploads made beforehand by ``actor``.
+    Flushes, doesn't commit."""
+    check_choice("channel", channel, CHANNELS)
+    check_choice("type", type, TYPES, optional=True)
+    check_choice("priority", priority, PRIORITIES, optional=True)
+    check_choice("status", status, STATUSES, optional=True)
+    body_html, body_text = prepare_body(body)
+    if channel in ("staff", "api"):
+        subject = clean_subject(subject)
+    else:  # a customer's message is registered even without a subject
+        subject = clean_subject(subject, fallback=body_text or _("(no subject)"))
+    tags = clean_tags(tags)
+    if isinstance(actor, Staff) and department_id is not None:
+        department_or_404(department_id)
+        if level_in(actor, department_id) is None:
+            raise NotFound(_("Department not found."))
+    checked_files = files_service.check_files(list(attachments or []))
+    uploads = files_service.pending_uploads(list(attachment_ids or []), actor=actor)
+    customer = _requester(requester_email, requester_name)
+
+    draft = hooks.TicketDraft(
+        channel=channel, requester_email=customer.email, requester_name=customer.name,
+        subject=subject, body_text=body_text, organization_id=customer.organization_id,
+        custom_fields=dict(custom_fields or {}), department_id=department_id,
+        priority=priority, type=type, assignee_id=assignee_id, tags=tags)
+    for hook in hooks.before_ticket_created:
+        hook(draft)
+    department_or_404(draft.department_id)
+    assignee_or_error(draft.assignee_id, draft.department_id)
+    values = fields.clean_values(draft.custom_fields,
+                                 enforce_required=channel in _FORM_CHANNELS)
+    tenant_id = context.current_tenant_id()
+    admitted = all(check(tenant_id) for check in hooks.admission_checks)
+
+    now = utcnow()
+    ticket = Ticket(
+        number=next_ticket_number(tenant_id), subject=draft.subject, customer_id=customer.id,
+        organization_id=draft.organization_id, department_id=draft.department_id,
+        assignee_id=draft.assignee_id,
+        type=check_choice("type", draft.type, TYPES, optional=True),
+        priority=check_choice("priority", draft.priority or "normal", PRIORITIES),
+        status=status or "new", channel=channel, tags=clean_tags(draft.tags),
+        custom_fields=values, received_at=received_at or now, created_at=now, updated_at=now,
+        deferred=not admitted, routing_rule_id=draft.routing_rule_id, escalation_level=1,
+        version=1, sla_paused_seconds=0, sla_breached=False)
+    db.session.add(ticket)
+    db.session.flush()
+    message = Message(ticket_id=ticket.id, author_kind="customer", customer_id=customer.id,
+                      staff_id=actor.id if isinstance(actor, Staff) else None,
+                      author_name=customer.display_name, body_html=body_html,
+                      body_text=body_text, internal=False, ticket_version=1, created_at=now)
+    db.session.add(message)
+    db.session.flush()
+    stored = files_service.store_files(checked_files, actor=actor, ticket=ticket, message=message)
+    files_service.claim_uploads(uploads, ticket=ticket, message=message)
+    search.reindex(ticket)
+    record_event(_actor_for_event(actor, customer), "ticket.created", ticket, {
+        "number": ticket.number, "channel": channel, "subject": ticket.subject,
+        "requester": customer.email, "department_id": ticket.department_id,
+        "assignee_id": ticket.assignee_id, "priority": ticket.priority, "type": ticket.type,
+        "deferred": ticket.deferred, "routing_rule_id": ticket.routing_rule_id,
+        "attachments": len(stored) + len(uploads)})
+    hooks.run_after_changed(ticket, "created")
+    hooks.ticket_created.send(ticket)
+    return ticket

@@ -1,0 +1,227 @@
+"""Request and response models of the ticket API (they also feed the OpenAPI document)."""
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.api.pagination import ListQuery
+
+Status = Literal["new", "open", "pending", "on_hold", "resolved", "closed"]
+Type = Literal["incident", "service_request", "information_request", "documentation_request",
+               "change_request"]
+Priority = Literal["low", "normal", "high", "urgent"]
+FieldKind = Literal["text", "number", "select", "checkbox"]
+
+
+class Requester(BaseModel):
+    email: str = Field(max_length=254)
+    name: str | None = Field(None, max_length=200)
+
+
+class TicketIn(BaseModel):
+    subject: str = Field(max_length=500)
+    body: str = Field("", max_length=200_000)
+    requester: Requester
+    department_id: int | None = None
+    type: Type | None = None
+    priority: Priority | None = None
+    status: Status | None = None
+    assignee_id: int | None = None
+    tags: list[str] | None = None
+    custom_fields: dict[str, Any] | None = None
+    attachment_ids: list[int] | None = None
+
+
+class TicketPatch(BaseModel):
+    subject: str | None = Field(None, max_length=500)
+    status: Status | None = None
+    priority: Priority | None = None
+    type: Type | None = None
+    department_id: int | None = None
+    assignee_id: int | None = None
+    tags: list[str] | None = None
+    custom_fields: dict[str, Any] | None = None
+
+
+class TicketListQuery(ListQuery):
+    status: str | None = Field(None, description="one or several, comma-separated")
+    priority: str | None = None
+    type: str | None = None
+    department_id: int | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    tag: str | None = None
+    requester_email: str | None = None
+    customer_id: int | None = None
+    organization_id: int | None = None
+    q: str | None = Field(None, max_length=500, description="full-text search (archive too)")
+    deferred: bool = Field(False, description="true: only tickets deferred by the daily quota")
+    deleted: bool = Field(False, description="true: the trash")
+    archived: bool = Field(False, description="true: the archive")
+
+
+# Fields the handler needs are checked after the ticket is found, so a ticket that isn't
+# there (another tenant's) is a 404 whatever the body says.
+class MessageIn(BaseModel):
+    body: str = Field("", max_length=200_000, description="required")
+    internal: bool = False
+    seen_version: int | None = Field(
+        None, description="the ticket's version when the writer opened it; a public reply "
+        "is held with 409 collision if someone replied or changed the status since")
+    force: bool = Field(False, description="send despite a collision")
+    status: Status | None = None
+    attachment_ids: list[int] = Field([], max_length=20)
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+class Author(BaseModel):
+    kind: Literal["staff", "customer", "system"]
+    name: str
+
+
+class MessageOut(BaseModel):
+    id: int
+    author: Author
+    body_html: str
+    internal: bool
+    created_at: str
+    attachments: list[AttachmentOut]
+
+
+class RequesterOut(BaseModel):
+    email: str | None
+    name: str | None
+
+
+class SlaOut(BaseModel):
+    first_response_due_at: str | None
+    resolution_due_at: str | None
+    breached: bool
+
+
+class TicketOut(BaseModel):
+    number: int
+    subject: str
+    status: Status
+    type: Type | None
+    priority: Priority
+    channel: str
+    department_id: int | None
+    assignee_id: int | None
+    requester: RequesterOut
+    tags: list[str]
+    deferred: bool
+    created_at: str
+    first_response_at: str | None
+    resolved_at: str | None
+    closed_at: str | None
+    received_at: str
+    updated_at: str
+    organization_id: int | None
+    customer_id: int
+    custom_fields: dict[str, Any]
+    escalation_level: int
+    version: int
+    deleted: bool
+    archived: bool
+    merged_into: int | None
+    sla: SlaOut
+    messages: list[MessageOut] | None = None
+    links: list[int] | None = None
+
+
+class TicketList(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class MessageCreated(BaseModel):
+    message: MessageOut
+    ticket: TicketOut
+
+
+class AssignIn(BaseModel):
+    assignee_id: int | None = Field(None, description="required; null unassigns")
+    comment: str | None = Field(None, max_length=5000)
+
+
+class TransferIn(BaseModel):
+    department_id: int | None = None
+    assignee_id: int | None = None
+    comment: str = Field("", max_length=5000)
+
+
+class EscalateIn(BaseModel):
+    comment: str = Field("", max_length=5000)
+    department_id: int | None = None
+    assignee_id: int | None = None
+
+
+class MergeIn(BaseModel):
+    into: int | None = Field(None, description="required: the number of the surviving ticket")
+
+
+class LinkIn(BaseModel):
+    number: int | None = Field(None, description="required: the number of the related ticket")
+
+
+class EventOut(BaseModel):
+    id: int
+    at: str
+    actor: dict[str, Any]
+    action: str
+    data: dict[str, Any]
+
+
+class EventList(BaseModel):
+    items: list[EventOut]
+
+
+class FieldIn(BaseModel):
+    key: str = Field(max_length=64)
+    label: str = Field(max_length=200)
+    kind: FieldKind
+    options: list[str] = []
+    required: bool = False
+    position: int = 0
+
+
+class FieldPatch(BaseModel):
+    label: str | None = Field(None, max_length=200)
+    options: list[str] | None = None
+    required: bool | None = None
+    position: int | None = None
+    active: bool | None = None
+
+
+class FieldOut(BaseModel):
+    id: int
+    key: str
+    label: str
+    kind: FieldKind
+    options: list[str]
+    required: bool
+    position: int
+    active: bool
+
+
+class FieldList(BaseModel):
+    items: list[FieldOut]
+
+
+class AttachmentRules(BaseModel):
+    max_file_bytes: int
+    max_files: int
+    allowed_types: list[str]
+
+
+class AttachmentRulesPatch(BaseModel):
+    max_file_bytes: int | None = Field(None, ge=1, le=100 * 1024 * 1024)
+    max_files: int | None = Field(None, ge=1, le=50)
+    allowed_types: list[str] | None = Field(None, max_length=200)
