@@ -184,7 +184,7 @@ def handle_webhook(payload: bytes, signature: str) -> WebhookOutcome:
     if event["type"] not in HANDLED:
         _note(event["id"], "ignored", None)
         return WebhookOutcome(event["id"], "ignored")
-    obj = event["data"]["object"]
+    obj = event["data"]["object"].to_dict()  # stripe objects are not dicts
     tenant_id = _tenant_of(obj)
     outcome = "unknown_session"
     if tenant_id is not None:
@@ -227,7 +227,7 @@ def reconcile(topup: Topup) -> bool:
     except (stripe.StripeError, ServiceError) as exc:
         log.info("could not reconcile %s now: %s", topup.session_id, exc)
         return False
-    if session.get("payment_status") == "paid":
+    if session.to_dict().get("payment_status") == "paid":
         return credit_topup(topup, source="success_page")
     return False
 
