@@ -1,5 +1,13 @@
 """Helpers shared by the ticket, customer and attachment tests (no tests here)."""
-from tests.conftest import STRONG_PASSWORD, Api
+from sqlalchemy import update
+
+from app.departments.service import create_department
+from app.extensions import db
+from app.staff.service import create_staff
+from app.tickets import service
+from tenants.context import platform_scope
+from tenants.models import Tenant
+from tests.conftest import STRONG_PASSWORD, Api, unique
 
 
 def new_ticket(api: Api, **over) -> dict:
@@ -32,3 +40,33 @@ def department(api: Api, name: str) -> int:
     response = api.post("/departments", {"name": name})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+def make_pro(app, api: Api) -> None:
+    """Lift the Standard plan's small staff and ticket limits for tests that need more."""
+    slug = api.get("/tenant").get_json()["slug"]
+    with app.app_context():
+        with platform_scope():  # PLATFORM-WIDE: a test changes a tenant's plan
+            db.session.execute(update(Tenant).where(Tenant.slug == slug).values(plan="pro"))
+        db.session.commit()
+        db.session.remove()
+
+
+class Desk:
+    """Service-level access to one tenant: its id, its admin, and helpers."""
+
+    def __init__(self, tenant_id: int, admin):
+        self.tenant_id, self.admin = tenant_id, admin
+
+    def ticket(self, **over):
+        values = {"actor": None, "channel": "widget", "subject": "Help",
+                  "body": "Something broke", "requester_email": "cus@client.example",
+                  "requester_name": "Cus Tomer"} | over
+        return service.create_ticket(**values)
+
+    def staff(self, *, role: str = "agent", access: dict | None = None, name: str = "Agent"):
+        return create_staff(actor=self.admin, name=name, email=f"{unique('ag')}@staff.example",
+                            password=STRONG_PASSWORD, role=role, access=access or {})
+
+    def department(self, name: str):
+        return create_department(actor=self.admin, name=name)

@@ -1,5 +1,4 @@
 """API: tickets — list and search, create, read, change, reply or note, trash and restore."""
-from flask import jsonify
 
 from app.api.core import endpoint, error_payload
 from app.api.pagination import decode_cursor, encode_cursor
@@ -82,7 +81,7 @@ def add_message(staff, number: int, data: MessageIn):
         db.session.rollback()
         payload = error_payload(exc)
         payload["error"]["changes"] = exc.changes
-        return jsonify(payload), 409
+        return payload, 409
     db.session.commit()
     files = attachments_of([message.id]).get(message.id, [])
     return {"message": message_json(message, files), "ticket": ticket_json(ticket)}, 201

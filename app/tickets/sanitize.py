@@ -23,14 +23,37 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_TAG = re.compile(r"<\s*[a-zA-Z!/]")
+# Text is taken for HTML when it holds a real HTML tag; "a <b> c" in a plain message
+# stays text. Either way the result is safe: text is escaped, HTML is cleaned.
+_HTML_NAMES = TAGS | {
+    "html", "head", "body", "script", "style", "iframe", "object", "embed", "svg", "math",
+    "form", "input", "button", "textarea", "select", "option", "video", "audio", "source",
+    "base", "link", "meta", "frame", "frameset", "details", "summary", "marquee", "font",
+    "center", "section", "article", "header", "footer", "nav", "caption", "col", "colgroup",
+    "tfoot", "dl", "dt", "dd", "small", "big", "mark", "abbr", "cite", "q", "kbd", "samp",
+    "var", "figure", "figcaption", "picture", "canvas", "noscript", "template", "xmp",
+    "plaintext", "listing", "isindex", "image", "animate", "set", "use", "foreignobject",
+}
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)[\s/>]|<!--")
 _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/h[1-4]|/tr|/blockquote|/pre)\s*>")
+
+
+_SAFE_URL = re.compile(r"^(https?://|mailto:|/(?!/)|#)", re.IGNORECASE)
+
+
+def _only_plain_urls(tag: str, attribute: str, value: str) -> str | None:
+    # Belt and braces over url_schemes: a link or image must be an absolute http(s) or
+    # mailto URL, or a same-site path; odd relative forms ("`javascript:…`") are dropped.
+    if attribute in ("href", "src"):
+        return value if _SAFE_URL.match(value.strip()) else None
+    return value
 
 
 def sanitize_html(raw: str) -> str:
     """Keep formatting, drop anything that could run script or phone home in a hidden way."""
     return nh3.clean(raw or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+                     link_rel="noopener noreferrer nofollow", strip_comments=True,
+                     attribute_filter=_only_plain_urls)
 
 
 def text_to_html(text: str) -> str:
@@ -49,8 +72,13 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
 
 
+def looks_like_html(body: str) -> bool:
+    return any(m.group(0) == "<!--" or (m.group(1) or "").lower() in _HTML_NAMES
+               for m in _TAG.finditer(body))
+
+
 def prepare_body(body: str) -> tuple[str, str]:
     """``(safe_html, plain_text)`` from either HTML (the rich editor) or plain text."""
     body = body or ""
-    safe = sanitize_html(body) if _TAG.search(body) else text_to_html(body)
+    safe = sanitize_html(body) if looks_like_html(body) else text_to_html(body)
     return safe, html_to_text(safe)
