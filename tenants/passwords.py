@@ -21,6 +21,9 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# Stored for invited staff until they choose a password; no password verifies against it.
+UNUSABLE_PASSWORD = "!"
+
 # A valid hash to verify against when the account does not exist, so that the
 # time taken does not reveal which e-mail addresses are staff.
 DUMMY_HASH = _hasher.hash("not-a-real-password-0000")

@@ -12,7 +12,9 @@ from tests.conftest import STRONG_PASSWORD
 from tests.crosstenant import load_all
 
 FACTORIES = load_all()
-PUBLIC_ARGS = {"filename", "slug"}  # static files and tenant login pages: no object behind
+# Arguments with no tenant object behind them: static files, tenant login pages, and secret
+# tokens (an invitation link) whose possession is the authorization.
+PUBLIC_ARGS = {"filename", "slug", "token"}
 
 
 def _routes():

@@ -8,6 +8,7 @@ from app.api.core import endpoint
 from app.api.pagination import ListQuery, paginate
 from app.extensions import db
 from app.staff import service
+from app.staff.invitations import invite_staff, send_invitation
 from app.staff.models import Staff
 
 Role = Literal["admin", "manager", "agent"]
@@ -23,7 +24,8 @@ class StaffIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(max_length=254)
     role: Role = "agent"
-    password: str = Field(max_length=200)
+    password: str | None = Field(None, max_length=200, description=(
+        "Without a password the person gets an invitation letter to choose one."))
     language: Literal["ru", "en", "kk"] | None = None
     departments: list[DepartmentRight] = []
 
@@ -72,9 +74,13 @@ def list_staff(staff, query: ListQuery):
 @endpoint("/staff", "POST", summary="Add a staff member", tag="staff", body=StaffIn,
           response=StaffOut, status=201, roles=("admin",), errors=(402, 404, 409))
 def create_staff(staff, data: StaffIn):
-    member = service.create_staff(actor=staff, name=data.name, email=data.email,
-                                  password=data.password, role=data.role,
-                                  language=data.language, access=_rights(data.departments))
+    if data.password is None:
+        member = invite_staff(actor=staff, name=data.name, email=data.email, role=data.role,
+                              language=data.language, access=_rights(data.departments))
+    else:
+        member = service.create_staff(actor=staff, name=data.name, email=data.email,
+                                      password=data.password, role=data.role,
+                                      language=data.language, access=_rights(data.departments))
     db.session.commit()
     return staff_json(member), 201
 
@@ -100,4 +106,12 @@ def update_staff(staff, staff_id: int, data: StaffPatch):
           tag="staff", status=204, roles=("admin",), errors=(404, 409))
 def delete_staff(staff, staff_id: int):
     service.delete_staff(actor=staff, staff_id=staff_id)
+    db.session.commit()
+
+
+@endpoint("/staff/<int:staff_id>/invitation", "POST",
+          summary="Send the invitation letter again (earlier links stop working)", tag="staff",
+          status=204, roles=("admin",), errors=(404,))
+def resend_invitation(staff, staff_id: int):
+    send_invitation(actor=staff, staff=service.get_staff(staff_id))
     db.session.commit()

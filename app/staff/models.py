@@ -48,6 +48,11 @@ class Staff(TenantScoped, UserMixin, db.Model):
         return self.active
 
     @property
+    def invited(self) -> bool:
+        """Invited by e-mail and has not chosen a password yet."""
+        return self.password_hash == "!"
+
+    @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 

@@ -10,7 +10,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import ACCESS_LEVELS, ROLES, DepartmentAccess, Staff
-from tenants.passwords import hash_password, password_problem
+from tenants.passwords import UNUSABLE_PASSWORD, hash_password, password_problem
 
 # Billing registers the plan's staff limit here; each check raises PlanLimit when full.
 before_staff_added: list[Callable[[int], None]] = []
@@ -46,8 +46,7 @@ def _check_fields(*, name: str | None = None, role: str | None = None,
         raise ValidationFailed(fields=fields)
 
 
-def set_department_access(*, actor, staff: Staff, access: dict[int, str]) -> None:
-    """Replace ``staff``'s department rights with ``{department_id: level}``."""
+def _check_access(access: dict[int, str]) -> None:
     bad = [level for level in access.values() if level not in ACCESS_LEVELS]
     if bad:
         raise ValidationFailed(fields={"departments": _(
@@ -57,6 +56,11 @@ def set_department_access(*, actor, staff: Staff, access: dict[int, str]) -> Non
         found = set(db.session.scalars(select(Department.id).where(Department.id.in_(ids))))
         if found != ids:
             raise NotFound(_("Department not found."))
+
+
+def set_department_access(*, actor, staff: Staff, access: dict[int, str]) -> None:
+    """Replace ``staff``'s department rights with ``{department_id: level}``."""
+    _check_access(access)
     before = current_access(staff.id)
     if before == access:
         return
@@ -78,22 +82,25 @@ def current_access(staff_id: int) -> dict[int, str]:
     return {department_id: level for department_id, level in rows}
 
 
-def create_staff(*, actor, name: str, email: str, password: str, role: str = "agent",
+def create_staff(*, actor, name: str, email: str, password: str | None, role: str = "agent",
                  language: str | None = None, access: dict[int, str] | None = None,
                  tenant_id: int | None = None) -> Staff:
-    """Add a staff member to the current tenant (within the plan's staff limit)."""
+    """Add a staff member to the current tenant (within the plan's staff limit).
+    With ``password=None`` the account can't log in until an invitation is accepted."""
     _check_fields(name=name, role=role, language=language)
     email = normalize_email(email)
-    problem = password_problem(password, personal=(email.split("@")[0], name))
+    problem = None if password is None else password_problem(
+        password, personal=(email.split("@")[0], name))
     if problem:
         raise ValidationFailed(fields={"password": problem})
     if db.session.scalar(select(Staff.id).where(Staff.email == email)) is not None:
         raise Conflict(_("%(email)s is already a staff member here.", email=email),
                        fields={"email": _("Already a staff member.")})
+    _check_access(access or {})  # bad input is reported before any plan limit
     for check in before_staff_added:
         check(tenant_id)
-    staff = Staff(name=name.strip(), email=email, password_hash=hash_password(password),
-                  role=role, language=language)
+    staff = Staff(name=name.strip(), email=email, role=role, language=language,
+                  password_hash=UNUSABLE_PASSWORD if password is None else hash_password(password))
     if tenant_id is not None:
         staff.tenant_id = tenant_id
     db.session.add(staff)

@@ -11,6 +11,7 @@ from app.departments.service import list_departments
 from app.errors import ServiceError, ValidationFailed
 from app.extensions import db
 from app.staff import service
+from app.staff.invitations import invite_staff, send_invitation
 from app.staff.models import ACCESS_LEVELS
 from app.web.forms import LANGUAGE_CHOICES
 from app.web.guards import apply_form_errors, staff_page
@@ -49,12 +50,17 @@ def index():
     form = StaffForm()
     if form.validate_on_submit() and current_user.is_admin:
         try:
-            member = service.create_staff(
-                actor=current_user, name=form.name.data, email=form.email.data,
-                password=form.password.data or "", role=form.role.data,
-                language=form.language.data or None, access=_access_from_form())
+            fields = {"actor": current_user, "name": form.name.data, "email": form.email.data,
+                      "role": form.role.data, "language": form.language.data or None,
+                      "access": _access_from_form()}
+            if form.password.data:
+                member = service.create_staff(password=form.password.data, **fields)
+                message = _("%(name)s can now log in.", name=member.name)
+            else:
+                member = invite_staff(**fields)
+                message = _("An invitation was sent to %(email)s.", email=member.email)
             db.session.commit()
-            flash(_("%(name)s can now log in.", name=member.name), "success")
+            flash(message, "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
             apply_form_errors(form, exc)
@@ -100,4 +106,14 @@ def delete(staff_id: int):
         if exc.status == 404:
             raise
         flash(str(exc.message), "error")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:staff_id>/invite")
+@staff_page("admin")
+def resend_invitation(staff_id: int):
+    member = service.get_staff(staff_id)
+    send_invitation(actor=current_user, staff=member)
+    db.session.commit()
+    flash(_("An invitation was sent to %(email)s.", email=member.email), "success")
     return redirect(url_for(".index"))

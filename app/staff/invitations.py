@@ -1,0 +1,103 @@
+"""Inviting staff by e-mail: a one-time link to choose a password (valid for 7 days)."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import BigInteger, ForeignKeyConstraint, String, UniqueConstraint, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db_types import Id, UtcDateTime, utcnow
+from app.errors import NotFound, ValidationFailed
+from app.events.service import record_event
+from app.extensions import db
+from app.staff.models import Staff
+from app.staff.service import create_staff
+from integrations.mail.outbox import send_mail
+from tenants import context
+from tenants.passwords import hash_password, password_problem
+from tenants.resolve import current_tenant
+from tenants.scoping import TenantScoped
+
+VALID_FOR = timedelta(days=7)
+
+
+class StaffInvitation(TenantScoped, db.Model):
+    """A pending invitation; only the SHA-256 of the link's token is stored."""
+
+    __tablename__ = "staff_invitations"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"],
+                             ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_staff(*, actor, name: str, email: str, role: str = "agent",
+                 language: str | None = None, access: dict[int, str] | None = None) -> Staff:
+    """Create the staff member without a password and e-mail them a link to choose one."""
+    staff = create_staff(actor=actor, name=name, email=email, password=None, role=role,
+                         language=language, access=access)
+    send_invitation(actor=actor, staff=staff)
+    return staff
+
+
+def send_invitation(*, actor, staff: Staff) -> None:
+    """(Re)send the invitation letter; earlier links stop working."""
+    db.session.execute(update(StaffInvitation).where(
+        StaffInvitation.staff_id == staff.id, StaffInvitation.used_at.is_(None)
+    ).values(expires_at=utcnow()))
+    token = secrets.token_urlsafe(32)
+    db.session.add(StaffInvitation(staff_id=staff.id, token_hash=_digest(token),
+                                   expires_at=utcnow() + VALID_FOR))
+    tenant = current_tenant()
+    link = f"{current_app.config['BASE_URL']}/invite/{token}"
+    with force_locale(staff.language or tenant.language or "en"):
+        subject = _("You are invited to the %(company)s help desk", company=tenant.name)
+        text = _("Hello %(name)s,\n\n%(inviter)s invited you to answer customers of %(company)s. "
+                 "Choose your password here (the link works for 7 days):\n%(link)s",
+                 name=staff.name, inviter=getattr(actor, "name", tenant.name),
+                 company=tenant.name, link=link)
+    db.session.flush()
+    record_event(actor, "staff.invited", staff, {"email": staff.email})
+    send_mail(tenant_id=staff.tenant_id, to=[staff.email], subject=str(subject), text=str(text),
+              kind="invitation")
+
+
+def find_invitation(token: str) -> tuple[StaffInvitation, Staff]:
+    """The open invitation behind a link, entering its tenant; NotFound when used or expired."""
+    with context.platform_scope():  # PLATFORM-WIDE: the link names no tenant, the token does
+        invitation = db.session.scalar(select(StaffInvitation).where(
+            StaffInvitation.token_hash == _digest(token or "")))
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
+        raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))
+    context.set_tenant(invitation.tenant_id)
+    staff = db.session.get(Staff, invitation.staff_id)
+    if staff is None or not staff.active:
+        raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))
+    return invitation, staff
+
+
+def accept_invitation(*, token: str, password: str) -> Staff:
+    """Set the invited person's password and close the invitation."""
+    invitation, staff = find_invitation(token)
+    problem = password_problem(password or "", personal=(staff.email.split("@")[0], staff.name))
+    if problem:
+        raise ValidationFailed(fields={"password": problem})
+    staff.password_hash = hash_password(password)
+    invitation.used_at = utcnow()
+    record_event(staff, "staff.invitation_accepted", staff)
+    return staff

@@ -1,0 +1,1 @@
+"""Integrations with the outside world: outgoing mail, Gmail."""
