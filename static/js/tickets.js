@@ -83,6 +83,9 @@
         syncEditor(editor);
         focusEditor(composer);
       }
+      event.detail.target.innerHTML = "";
+      var search = composer && composer.querySelector("[data-template-search]");
+      if (search) search.value = "";
     }
     initAll(event.detail.target);
   });
@@ -153,6 +156,26 @@
       default: return;
     }
     event.preventDefault();
+  });
+
+  /* A click anywhere on a row opens the ticket (links inside keep their own target). */
+  document.addEventListener("click", function (event) {
+    var row = event.target.closest && event.target.closest("[data-ticket-row]");
+    if (row && !event.target.closest("a, button, input, select") && row.dataset.href) {
+      window.location.href = row.dataset.href;
+    }
+  });
+
+  /* The picker's results close when the focus leaves the picker. */
+  document.addEventListener("focusout", function (event) {
+    var picker = event.target.closest && event.target.closest(".picker");
+    if (!picker) return;
+    setTimeout(function () {
+      if (!picker.contains(document.activeElement)) {
+        var results = picker.querySelector(".picker-results");
+        if (results) results.innerHTML = "";
+      }
+    }, 200);
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,0 +1,107 @@
+"""The ticket desk's blueprint and what its pages share: labels, lookups, form parsing.
+
+The routes live in ``views`` (inbox, new ticket), ``views_ticket`` (the ticket page and the
+composer) and ``views_actions`` (the controls); all of them register on this blueprint.
+"""
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.departments.service import list_departments
+from app.errors import ServiceError
+from app.extensions import db
+from app.staff.service import list_staff
+
+bp = Blueprint("tickets", __name__, url_prefix="/app/tickets")
+
+STATUS_LABELS = {"new": _l("New"), "open": _l("Open"), "pending": _l("Pending customer"),
+                 "on_hold": _l("On hold"), "resolved": _l("Resolved"), "closed": _l("Closed")}
+PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
+                   "urgent": _l("Urgent")}
+TYPE_LABELS = {"incident": _l("Incident"), "service_request": _l("Service request"),
+               "information_request": _l("Information request"),
+               "documentation_request": _l("Documentation request"),
+               "change_request": _l("Change request")}
+CHANNEL_LABELS = {"widget": _l("Widget"), "email": _l("E-mail"), "portal": _l("Portal"),
+                  "api": _l("API"), "staff": _l("Entered by staff")}
+
+
+@bp.record_once
+def _add_nav(state) -> None:
+    """The inbox goes into the main navigation once the blueprint is registered."""
+    from app.views_setup import NAV
+
+    if not any(endpoint == "tickets.inbox" for endpoint, _label, _roles in NAV):
+        NAV.insert(1 if NAV else 0, ("tickets.inbox", _l("Tickets"), None))
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"STATUS_LABELS": STATUS_LABELS, "PRIORITY_LABELS": PRIORITY_LABELS,
+            "TYPE_LABELS": TYPE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS}
+
+
+def people() -> dict:
+    """Departments and active staff by id, for selects and for showing names."""
+    return {"departments": list_departments(),
+            "staff": [s for s in list_staff() if s.active]}
+
+
+def names_by_id(rows) -> dict[int, str]:
+    return {row.id: row.name for row in rows}
+
+
+def int_or_none(raw) -> int | None:
+    """A form or query value as an id; empty means "none", garbage means "none" too
+    (the select offered only real ids, so garbage is a crafted request)."""
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def ticket_url(number: int, **anchor) -> str:
+    return url_for("tickets.show", number=number, **anchor)
+
+
+def back_to_ticket(number: int):
+    return redirect(ticket_url(number))
+
+
+def fail(exc: ServiceError, number: int | None = None):
+    """Show a service error as a flash and go back (404s stay 404s)."""
+    db.session.rollback()
+    if exc.status == 404:
+        raise exc
+    messages = [str(m) for m in exc.fields.values()] or [str(exc.message)]
+    for message in messages:
+        flash(message, "error")
+    target = ticket_url(number) if number is not None else url_for("tickets.inbox")
+    return redirect(target)
+
+
+def done(message: str, number: int):
+    db.session.commit()
+    flash(message, "success")
+    return back_to_ticket(number)
+
+
+def wants_fragment() -> bool:
+    """An htmx request gets a fragment instead of a redirect."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def my_department_ids() -> list[int]:
+    from app.tickets.access import department_rights
+
+    return list(department_rights(current_user))
+
+
+def tags_from(raw: str | None) -> list[str]:
+    return [t.strip() for t in (raw or "").replace(";", ",").split(",") if t.strip()]
+
+
+def message_for_missing(missing: list[str]) -> str:
+    return _("These placeholders have no value here and were left empty: %(names)s",
+             names=", ".join("{{" + name + "}}" for name in missing))

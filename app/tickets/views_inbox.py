@@ -1,0 +1,121 @@
+"""The inbox's views and filters, turned into the listing service's arguments.
+
+A view is a named starting point (mine, unassigned, …); filters narrow it further.
+The listing service (``app.tickets.listing``) does the querying and the keyset pages.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_
+
+from app.db_types import utcnow
+from app.tickets.constants import DONE_STATUSES, PRIORITIES, STATUSES, TYPES
+from app.tickets.listing import page, ticket_query
+from app.tickets.models import Ticket
+from app.tickets.views_base import int_or_none, my_department_ids
+
+# Tickets still being worked on: what the daily views show unless a status is chosen.
+ACTIVE = [s for s in STATUSES if s not in DONE_STATUSES]
+# "Near breach": a due time inside this window, or already past.
+NEAR = timedelta(hours=2)
+FILTERS = ("status", "priority", "type", "department_id", "assignee_id", "tag", "requester")
+
+
+@dataclass(frozen=True)
+class View:
+    key: str
+    label: object
+    # Arguments for ticket_query; "me" is replaced by the current staff member's id.
+    defaults: dict
+    active_only: bool = True  # show only active statuses unless a status is picked
+
+
+VIEWS = [
+    View("open", _l("Open tickets"), {}),
+    View("mine", _l("Mine"), {"assignee_id": "me"}),
+    View("unassigned", _l("Unassigned"), {"unassigned": True}),
+    View("departments", _l("My departments"), {}),
+    View("all", _l("All"), {}, active_only=False),
+    View("breach", _l("Near breach"), {}),
+    View("pending", _l("Pending"), {"status": ["pending", "on_hold"]}, active_only=False),
+    View("deferred", _l("Over the daily limit"), {"deferred": True}, active_only=False),
+    View("trash", _l("Trash"), {"deleted": True, "deferred": None}, active_only=False),
+    View("archive", _l("Archive"), {"archived": True, "deferred": None}, active_only=False),
+]
+VIEWS_BY_KEY = {view.key: view for view in VIEWS}
+DEFAULT_VIEW = VIEWS[0]
+
+
+def near_breach(stmt):
+    """Open tickets whose first response or resolution is due within ``NEAR`` or overdue."""
+    horizon = utcnow() + NEAR
+    return stmt.where(Ticket.status.in_(ACTIVE), or_(
+        Ticket.sla_breached.is_(True),
+        and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at.is_not(None),
+             Ticket.first_response_due_at <= horizon),
+        and_(Ticket.sla_paused_at.is_(None), Ticket.resolution_due_at.is_not(None),
+             Ticket.resolution_due_at <= horizon)))
+
+
+def due_state(ticket) -> str | None:
+    """``"breach"``, ``"soon"`` or None, for the badge next to a ticket."""
+    if ticket.status not in ACTIVE:
+        return None
+    if ticket.sla_breached:
+        return "breach"
+    now = utcnow()
+    dues = [ticket.resolution_due_at] if ticket.sla_paused_at is None else []
+    if ticket.first_response_at is None:
+        dues.append(ticket.first_response_due_at)
+    dues = [d for d in dues if d is not None]
+    if not dues:
+        return None
+    soonest = min(dues)
+    if soonest <= now:
+        return "breach"
+    return "soon" if soonest <= now + NEAR else None
+
+
+def chosen_filters(args) -> dict:
+    """The filters from the query string, only well-formed ones (the service checks values)."""
+    chosen = {}
+    for name in ("status", "priority", "type"):
+        allowed = {"status": STATUSES, "priority": PRIORITIES, "type": TYPES}[name]
+        values = [v for v in args.getlist(name) if v]
+        if values:
+            chosen[name] = [v for v in values if v in allowed] or values  # bad → service 422
+    for name in ("department_id", "assignee_id"):
+        value = args.get(name)
+        if value == "none" and name == "assignee_id":
+            chosen["unassigned"] = True
+        elif int_or_none(value) is not None:
+            chosen[name] = int_or_none(value)
+    if args.get("tag", "").strip():
+        chosen["tag"] = args["tag"].strip()
+    if args.get("requester", "").strip():
+        chosen["requester_email"] = args["requester"].strip()
+    return chosen
+
+
+def inbox_page(staff, *, view: View, filters: dict, q: str, cursor: int | None,
+               limit: int = 50):
+    """A keyset page of the inbox for ``view`` narrowed by ``filters`` (and ``q``)."""
+    arguments = {key: (staff.id if value == "me" else value)
+                 for key, value in view.defaults.items()}
+    if "unassigned" in filters or "assignee_id" in filters:
+        arguments.pop("assignee_id", None)
+        arguments.pop("unassigned", None)
+    arguments.update(filters)
+    if view.active_only and "status" not in filters:
+        arguments["status"] = ACTIVE
+    if q:
+        # Search reaches into the archive unless the view is about something else.
+        arguments.setdefault("archived", None)
+        arguments["q"] = q
+    stmt = ticket_query(staff, **arguments)
+    if view.key == "departments":
+        stmt = stmt.where(Ticket.department_id.in_(my_department_ids() or [-1]))
+    elif view.key == "breach":
+        stmt = near_breach(stmt)
+    return page(stmt, cursor=cursor, limit=limit)
