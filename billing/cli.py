@@ -122,17 +122,23 @@ def adjust(slug, amount, reason):
 
     minor = _minor(amount)
     with context.platform_scope():  # PLATFORM-WIDE: operator tools
-        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug.lower()))
-    if tenant is None:
+        tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == slug.lower()))
+    if tenant_id is None:
         raise click.ClickException(f"No tenant {slug!r}.")
-    entry = _save(adjust_balance, actor="operator", tenant_id=tenant.id, amount=minor,
-                  reason=reason)
-    if minor > 0:
-        with context.tenant_scope(tenant.id):
-            if resume_if_covered(tenant.id):
-                click.echo("The tenant is resumed.")
+    with context.tenant_scope(tenant_id):
+        try:
+            entry = adjust_balance(actor="operator", tenant_id=tenant_id, amount=minor,
+                                   reason=reason)
+            resumed = minor > 0 and resume_if_covered(tenant_id)
+            balance_after = entry.balance_after
             db.session.commit()
-    click.echo(f"Balance of {slug}: {to_decimal_string(entry.balance_after)}.")
+        except ServiceError as exc:
+            db.session.rollback()
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+    if resumed:
+        click.echo("The tenant is resumed.")
+    click.echo(f"Balance of {slug}: {to_decimal_string(balance_after)}.")
 
 
 @billing_cli.command("check-invariant")

@@ -131,11 +131,13 @@ def credit_topup(topup: Topup, *, source: str) -> bool:
     return True
 
 
-def _set_status(topup: Topup, status: str) -> None:
+def _set_status(topup: Topup, status: str) -> bool:
     """Move an uncredited top-up to ``status`` (a credited one stays paid)."""
-    db.session.execute(
+    changed = db.session.execute(
         update(Topup).where(Topup.id == topup.id, Topup.credited_at.is_(None))
-        .values(status=status).execution_options(synchronize_session=False))
+        .values(status=status).returning(Topup.id)
+        .execution_options(synchronize_session=False)).scalar()
+    return changed is not None
 
 
 @dataclass
@@ -211,10 +213,12 @@ def _apply(event_type: str, obj, topup: Topup) -> str:
         if topup.status == "pending":
             _set_status(topup, "processing")  # a delayed payment method: wait for the result
         return "processing"
-    _set_status(topup, "failed" if event_type.endswith("failed") else "expired")
-    record_event(None, "billing.topup_failed", topup, {"event": event_type},
+    status = "failed" if event_type.endswith("failed") else "expired"
+    if not _set_status(topup, status):
+        return "already_credited"  # a late failure notice for money that did arrive
+    record_event(None, f"billing.topup_{status}", topup, {"event": event_type},
                  tenant_id=topup.tenant_id)
-    return "failed"
+    return status
 
 
 def reconcile(topup: Topup) -> bool:

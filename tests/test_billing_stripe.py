@@ -104,7 +104,7 @@ def test_two_events_for_one_payment_credit_once_in_any_order(stripe_app, fake_st
     paid_again = fake_stripe.event("checkout.session.completed", session_id)
     assert deliver(client, paid_again).get_json()["outcome"] == "already_credited"
     failed_late = fake_stripe.event("checkout.session.async_payment_failed", session_id)
-    deliver(client, failed_late)
+    assert deliver(client, failed_late).get_json()["outcome"] == "already_credited"
     assert balance(api) == "700.00"
 
 
