@@ -28,6 +28,7 @@ AREAS = [
     "app.events",
     "app.responses",
     "app.routing",
+    "app.sla",
     "app.customers", "app.tickets", "app.attachments",
     "tenants",
     "billing",

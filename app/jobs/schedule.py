@@ -10,3 +10,7 @@ from billing.jobs import charge_day_job, release_deferred_job  # noqa: E402
 
 register(charge_day_job, queue_name="default", cron="1 0 * * *")  # the daily charge, 00:01 UTC
 register(release_deferred_job, queue_name="default", cron="5 * * * *")  # tenants' days start hourly
+
+from app.sla.jobs import sweep_sla_breaches  # noqa: E402
+
+register(sweep_sla_breaches, queue_name="default", interval=60)  # SLA breaches, every minute

@@ -1,0 +1,144 @@
+"""API: SLA settings (business hours, holidays, targets per priority) and a due-time preview."""
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from app.api.core import endpoint
+from app.db_types import utcnow
+from app.extensions import db
+from app.sla import settings
+from app.sla.clock import add_business_minutes
+from app.sla.notify import settings_changed
+from app.tickets.constants import PRIORITIES
+from app.tickets.validation import check_choice
+
+ADMINS = ("admin",)
+
+
+class CalendarIn(BaseModel):
+    timezone: str = Field(max_length=64, description="IANA name, e.g. Europe/Moscow")
+    hours: dict[str, list[list[str]]] = Field(
+        description='weekday (0 = Monday … 6) → [["09:00", "18:00"], …]; empty = closed')
+
+
+class CalendarOut(CalendarIn):
+    pass
+
+
+class HolidayIn(BaseModel):
+    day: date
+    name: str = Field("", max_length=200)
+
+
+class HolidayOut(BaseModel):
+    id: int
+    day: date
+    name: str
+
+
+class HolidayList(BaseModel):
+    items: list[HolidayOut]
+    next_cursor: str | None
+
+
+class PolicyItem(BaseModel):
+    priority: str = Field(description=", ".join(PRIORITIES))
+    first_response_minutes: int = Field(description="business minutes")
+    resolution_minutes: int = Field(description="business minutes")
+
+
+class PoliciesIn(BaseModel):
+    policies: list[PolicyItem] = Field(description="a priority left out has no SLA")
+
+
+class PolicyList(BaseModel):
+    items: list[PolicyItem]
+
+
+class PreviewQuery(BaseModel):
+    priority: str = "normal"
+    start: datetime | None = Field(None, description="default: now")
+
+
+class PreviewOut(BaseModel):
+    first_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+
+
+def _policies_json() -> dict:
+    return {"items": [{"priority": p.priority,
+                       "first_response_minutes": p.first_response_minutes,
+                       "resolution_minutes": p.resolution_minutes}
+                      for p in sorted(settings.policies().values(),
+                                      key=lambda p: PRIORITIES.index(p.priority))]}
+
+
+def _holiday_json(holiday) -> dict:
+    return {"id": holiday.id, "day": holiday.day.isoformat(), "name": holiday.name}
+
+
+@endpoint("/sla/calendar", "GET", summary="Business hours and time zone", tag="sla",
+          response=CalendarOut)
+def get_calendar(staff):
+    return settings.calendar_settings()
+
+
+@endpoint("/sla/calendar", "PUT", summary="Set business hours and time zone", tag="sla",
+          body=CalendarIn, response=CalendarOut, roles=ADMINS)
+def put_calendar(staff, data: CalendarIn):
+    settings.save_calendar(actor=staff, timezone=data.timezone, hours=data.hours)
+    db.session.commit()
+    settings_changed()
+    return settings.calendar_settings()
+
+
+@endpoint("/sla/holidays", "GET", summary="Holidays (closed dates)", tag="sla",
+          response=HolidayList)
+def list_holidays(staff):
+    return {"items": [_holiday_json(h) for h in settings.list_holidays()], "next_cursor": None}
+
+
+@endpoint("/sla/holidays", "POST", summary="Add a holiday", tag="sla", body=HolidayIn,
+          response=HolidayOut, status=201, roles=ADMINS, errors=(409,))
+def add_holiday(staff, data: HolidayIn):
+    holiday = settings.add_holiday(actor=staff, day=data.day, name=data.name)
+    db.session.commit()
+    settings_changed()
+    return _holiday_json(holiday), 201
+
+
+@endpoint("/sla/holidays/<int:holiday_id>", "DELETE", summary="Remove a holiday", tag="sla",
+          status=204, roles=ADMINS, errors=(404,))
+def delete_holiday(staff, holiday_id: int):
+    settings.delete_holiday(actor=staff, holiday_id=holiday_id)
+    db.session.commit()
+    settings_changed()
+
+
+@endpoint("/sla/policies", "GET", summary="SLA targets per priority", tag="sla",
+          response=PolicyList)
+def get_policies(staff):
+    return _policies_json()
+
+
+@endpoint("/sla/policies", "PUT", summary="Replace the SLA targets", tag="sla",
+          body=PoliciesIn, response=PolicyList, roles=ADMINS)
+def put_policies(staff, data: PoliciesIn):
+    settings.save_policies(actor=staff, targets=[p.model_dump() for p in data.policies])
+    db.session.commit()
+    settings_changed()
+    return _policies_json()
+
+
+@endpoint("/sla/preview", "GET", summary="Due times for a ticket created at a given moment",
+          tag="sla", query=PreviewQuery, response=PreviewOut)
+def preview(staff, query: PreviewQuery):
+    check_choice("priority", query.priority, PRIORITIES)
+    targets = settings.targets_for(query.priority)
+    if targets is None:
+        return {"first_response_due_at": None, "resolution_due_at": None}
+    calendar, start = settings.load_calendar(), query.start or utcnow()
+    return {"first_response_due_at": add_business_minutes(
+                start, targets.first_response_minutes, calendar).isoformat(),
+            "resolution_due_at": add_business_minutes(
+                start, targets.resolution_minutes, calendar).isoformat()}

@@ -1,0 +1,165 @@
+"""SLA settings service: business hours, holidays and per-priority targets of a tenant."""
+from datetime import date
+from zoneinfo import available_timezones
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.events.service import record_event
+from app.extensions import db
+from app.sla.clock import Calendar, format_hhmm, parse_hhmm
+from app.sla.models import BusinessCalendar, Holiday, SlaPolicy
+from app.sla.tracking import Targets
+from app.tickets.constants import PRIORITIES
+from tenants.resolve import current_tenant
+
+# Until the admin sets hours: Monday to Friday, 09:00–18:00 in the company's time zone.
+DEFAULT_HOURS = {str(day): [["09:00", "18:00"]] if day < 5 else [] for day in range(7)}
+MAX_TARGET_MINUTES = 365 * 24 * 60
+
+
+def calendar_settings() -> dict:
+    """``{"timezone", "hours"}`` as stored, or the defaults."""
+    row = db.session.scalar(select(BusinessCalendar))
+    if row is None:
+        return {"timezone": current_tenant().timezone or "UTC", "hours": DEFAULT_HOURS}
+    return {"timezone": row.timezone, "hours": row.hours}
+
+
+def load_calendar() -> Calendar:
+    """The current tenant's business calendar, holidays included."""
+    settings = calendar_settings()
+    return Calendar.build(settings["timezone"], settings["hours"],
+                          db.session.scalars(select(Holiday.day)))
+
+
+def _clean_hours(hours: dict) -> dict:
+    """``{weekday: [[open, close], ...]}`` → the stored form, or 422 per weekday."""
+    fields, out = {}, {}
+    if not isinstance(hours, dict) or not set(map(str, hours)) <= {str(d) for d in range(7)}:
+        raise ValidationFailed(fields={"hours": _("Give hours for weekdays 0 (Monday) to 6.")})
+    for day in range(7):
+        intervals = hours.get(str(day), hours.get(day)) or []
+        try:
+            parsed = sorted((parse_hhmm(a), parse_hhmm(b)) for a, b in intervals)
+        except (TypeError, ValueError):
+            fields[f"hours.{day}"] = _("Write times as HH:MM, e.g. 09:00 and 18:00.")
+            continue
+        if any(a >= b for a, b in parsed) or any(
+                parsed[i][1] > parsed[i + 1][0] for i in range(len(parsed) - 1)):
+            fields[f"hours.{day}"] = _("Each opening must end after it starts, "
+                                       "without overlapping another.")
+            continue
+        out[str(day)] = [[format_hhmm(a), format_hhmm(b)] for a, b in parsed]
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if not any(out.values()):
+        raise ValidationFailed(fields={"hours": _("Open on at least one day of the week.")})
+    return out
+
+
+def save_calendar(*, actor, timezone: str, hours: dict) -> BusinessCalendar:
+    """Set the tenant's time zone and opening hours (Monday is weekday 0)."""
+    if timezone not in available_timezones():
+        raise ValidationFailed(fields={"timezone": _(
+            "Unknown time zone; use a name such as Europe/Moscow.")})
+    hours = _clean_hours(hours)
+    row = db.session.scalar(select(BusinessCalendar))
+    before = calendar_settings()
+    if row is None:
+        row = BusinessCalendar(timezone=timezone, hours=hours)
+        db.session.add(row)
+    else:
+        row.timezone, row.hours = timezone, hours
+    db.session.flush()
+    after = {"timezone": timezone, "hours": hours}
+    if after != before:
+        record_event(actor, "sla.calendar_changed", row, {"before": before, "after": after})
+    return row
+
+
+def list_holidays() -> list[Holiday]:
+    return list(db.session.scalars(select(Holiday).order_by(Holiday.day)))
+
+
+def add_holiday(*, actor, day: date, name: str = "") -> Holiday:
+    """Close the desk for a whole date (in the calendar's time zone)."""
+    name = (name or "").strip()
+    if len(name) > 200:
+        raise ValidationFailed(fields={"name": _("Enter at most 200 characters.")})
+    if db.session.scalar(select(Holiday.id).where(Holiday.day == day)) is not None:
+        raise Conflict(_("%(day)s is already a holiday.", day=day.isoformat()),
+                       fields={"day": _("Already a holiday.")})
+    holiday = Holiday(day=day, name=name)
+    db.session.add(holiday)
+    db.session.flush()
+    record_event(actor, "sla.holiday_added", holiday, {"day": day.isoformat(), "name": name})
+    return holiday
+
+
+def delete_holiday(*, actor, holiday_id: int) -> None:
+    holiday = db.session.get(Holiday, holiday_id)
+    if holiday is None:
+        raise NotFound(_("Holiday not found."))
+    record_event(actor, "sla.holiday_removed", holiday,
+                 {"day": holiday.day.isoformat(), "name": holiday.name})
+    db.session.delete(holiday)
+    db.session.flush()
+
+
+def policies() -> dict[str, SlaPolicy]:
+    return {p.priority: p for p in db.session.scalars(select(SlaPolicy))}
+
+
+def targets_for(priority: str | None) -> Targets | None:
+    """The targets for ``priority``; None when the tenant set none (no SLA for it)."""
+    policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
+    if policy is None:
+        return None
+    return Targets(policy.first_response_minutes, policy.resolution_minutes)
+
+
+def _policy_state() -> dict:
+    return {p: [row.first_response_minutes, row.resolution_minutes]
+            for p, row in sorted(policies().items())}
+
+
+def save_policies(*, actor, targets: list[dict]) -> dict[str, SlaPolicy]:
+    """Replace the targets: ``[{priority, first_response_minutes, resolution_minutes}]``;
+    a priority left out has no SLA."""
+    fields, seen = {}, set()
+    for index, item in enumerate(targets):
+        priority = item.get("priority")
+        first, resolution = item.get("first_response_minutes"), item.get("resolution_minutes")
+        where = f"policies.{index}"
+        if priority not in PRIORITIES:
+            fields[f"{where}.priority"] = _("Choose one of: %(values)s.",
+                                            values=", ".join(PRIORITIES))
+        elif priority in seen:
+            fields[f"{where}.priority"] = _("Each priority once.")
+        seen.add(priority)
+        for key, value in (("first_response_minutes", first),
+                           ("resolution_minutes", resolution)):
+            if not isinstance(value, int) or isinstance(value, bool) or not (
+                    1 <= value <= MAX_TARGET_MINUTES):
+                fields[f"{where}.{key}"] = _("Enter whole minutes from 1 to %(n)d.",
+                                             n=MAX_TARGET_MINUTES)
+        if f"{where}.first_response_minutes" not in fields and \
+                f"{where}.resolution_minutes" not in fields and resolution < first:
+            fields[f"{where}.resolution_minutes"] = _(
+                "Resolution can't be due before the first response.")
+    if fields:
+        raise ValidationFailed(fields=fields)
+    before = _policy_state()
+    db.session.execute(delete(SlaPolicy))
+    for item in targets:
+        db.session.add(SlaPolicy(priority=item["priority"],
+                                 first_response_minutes=item["first_response_minutes"],
+                                 resolution_minutes=item["resolution_minutes"]))
+    db.session.flush()
+    after = _policy_state()
+    if after != before:
+        record_event(actor, "sla.policies_changed", ("sla_policy", ""),
+                     {"before": before, "after": after})
+    return policies()
