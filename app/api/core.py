@@ -6,7 +6,7 @@ built from, so the two cannot drift apart.
 from dataclasses import dataclass, field
 from functools import wraps
 
-from flask import current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
@@ -117,6 +117,8 @@ def endpoint(rule: str, method: str, *, summary: str, tag: str, body=None, query
             result = fn(**kwargs)
             if result is None:
                 return "", 204
+            if isinstance(result, Response):  # a file download, already a full response
+                return result
             if isinstance(result, tuple):
                 return jsonify(result[0]), result[1]
             return jsonify(result), status
