@@ -25,10 +25,9 @@ def _uploaded_file() -> service.NewFile:
     # Refuse before reading the body, with the tenant's own limit in the message
     # (the multipart overhead gets a little room).
     if request.content_length and request.content_length > limit + 64 * 1024:
-        raise TooLarge(_("The file is larger than the limit of %(limit)s MB per file.",
-                         limit=service.megabytes(limit)),
-                       fields={"file": _("At most %(limit)s MB.",
-                                         limit=service.megabytes(limit))})
+        raise TooLarge(_("The file is larger than the limit of %(limit)s per file.",
+                         limit=service.human_size(limit)),
+                       fields={"file": _("At most %(limit)s.", limit=service.human_size(limit))})
     if request.content_length and request.content_length > current_app.config.get(
             "MAX_CONTENT_LENGTH", limit):
         raise TooLarge()

@@ -43,8 +43,12 @@ class CheckedFile:
     content_type: str
 
 
-def megabytes(n: int) -> str:
-    return f"{n / MB:.1f}".removesuffix(".0")
+def human_size(n: int) -> str:
+    """``20 MB``, ``512 KB``, ``900 bytes`` — for limits in error messages."""
+    for unit, size in (("MB", MB), ("KB", 1024)):
+        if n >= size:
+            return f"{n / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
 
 
 def safe_filename(name: str) -> str:
@@ -82,16 +86,16 @@ def check_files(files: list[NewFile]) -> list[CheckedFile]:
     for file in files:
         name = safe_filename(file.filename)
         if len(file.data) > limit:
-            message = _("“%(name)s” is %(size)s MB; the limit is %(limit)s MB per file.",
-                        name=name, size=megabytes(len(file.data)), limit=megabytes(limit))
+            message = _("“%(name)s” is %(size)s; the limit is %(limit)s per file.",
+                        name=name, size=human_size(len(file.data)), limit=human_size(limit))
             raise TooLarge(message, fields={"attachments": message})
         if not file.data:
             raise ValidationFailed(fields={"attachments": _("“%(name)s” is empty.", name=name)})
         mime = detect_type(file.data)
         if mime not in allowed:
-            message = _("“%(name)s” is of a type not accepted here (%(type)s). The limit is "
-                        "%(limit)s MB per file, of these types: %(types)s.", name=name,
-                        type=mime, limit=megabytes(limit), types=", ".join(sorted(allowed)))
+            message = _("“%(name)s” is of a type not accepted here (%(type)s). Accepted: files "
+                        "up to %(limit)s of these types: %(types)s.", name=name,
+                        type=mime, limit=human_size(limit), types=", ".join(sorted(allowed)))
             raise ValidationFailed(message, fields={"attachments": message})
         checked.append(CheckedFile(filename=name, data=file.data, content_type=mime))
     return checked
