@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_
 
 from app.db_types import utcnow
+from app.sla.service import near_breach
 from app.tickets.constants import DONE_STATUSES, PRIORITIES, STATUSES, TYPES
 from app.tickets.listing import page, ticket_query
 from app.tickets.models import Ticket
@@ -17,7 +17,7 @@ from app.tickets.views_base import int_or_none, my_department_ids
 
 # Tickets still being worked on: what the daily views show unless a status is chosen.
 ACTIVE = [s for s in STATUSES if s not in DONE_STATUSES]
-# "Near breach": a due time inside this window, or already past.
+# "Near breach": a due time inside this window, or already past (the SLA area's filter).
 NEAR = timedelta(hours=2)
 FILTERS = ("status", "priority", "type", "department_id", "assignee_id", "tag", "requester")
 
@@ -45,17 +45,6 @@ VIEWS = [
 ]
 VIEWS_BY_KEY = {view.key: view for view in VIEWS}
 DEFAULT_VIEW = VIEWS[0]
-
-
-def near_breach(stmt):
-    """Open tickets whose first response or resolution is due within ``NEAR`` or overdue."""
-    horizon = utcnow() + NEAR
-    return stmt.where(Ticket.status.in_(ACTIVE), or_(
-        Ticket.sla_breached.is_(True),
-        and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at.is_not(None),
-             Ticket.first_response_due_at <= horizon),
-        and_(Ticket.sla_paused_at.is_(None), Ticket.resolution_due_at.is_not(None),
-             Ticket.resolution_due_at <= horizon)))
 
 
 def due_state(ticket) -> str | None:
@@ -107,15 +96,15 @@ def inbox_page(staff, *, view: View, filters: dict, q: str, cursor: int | None,
         arguments.pop("assignee_id", None)
         arguments.pop("unassigned", None)
     arguments.update(filters)
-    if view.active_only and "status" not in filters:
-        arguments["status"] = ACTIVE
     if q:
-        # Search reaches into the archive unless the view is about something else.
+        # A search finds finished and archived tickets too, unless a filter says otherwise.
         arguments.setdefault("archived", None)
         arguments["q"] = q
+    elif view.active_only and "status" not in filters:
+        arguments["status"] = ACTIVE
     stmt = ticket_query(staff, **arguments)
     if view.key == "departments":
         stmt = stmt.where(Ticket.department_id.in_(my_department_ids() or [-1]))
     elif view.key == "breach":
-        stmt = near_breach(stmt)
+        stmt = near_breach(stmt, NEAR)
     return page(stmt, cursor=cursor, limit=limit)

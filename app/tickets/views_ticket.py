@@ -13,6 +13,9 @@ from app.tickets import service
 from app.tickets.access import level_in
 from app.tickets.models import Ticket
 from app.tickets.views_base import (
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
     bp,
     done,
     int_or_none,
@@ -24,6 +27,9 @@ from app.tickets.views_inbox import due_state
 from app.web.guards import staff_page
 
 HISTORY_LIMIT = 100
+# Which value an event's before/after holds, so the history can show names, not ids.
+EVENT_VALUE = {"ticket.status_changed": "status", "ticket.priority_changed": "priority",
+               "ticket.type_changed": "type", "ticket.assigned": "assignee_id"}
 
 
 def _templates_available() -> bool:
@@ -38,6 +44,32 @@ def _history(ticket: Ticket) -> list[Event]:
     return db.session.scalars(select(Event).where(
         Event.object_type == "ticket", Event.object_id == str(ticket.id))
         .order_by(Event.id.desc()).limit(HISTORY_LIMIT)).all()
+
+
+def _shown(key: str, value, names: dict) -> str:
+    if value is None or value == []:
+        return "—"
+    if key in ("department_id", "assignee_id"):
+        return names[key].get(value, f"#{value}")
+    labels = {"status": STATUS_LABELS, "priority": PRIORITY_LABELS, "type": TYPE_LABELS}
+    if key in labels:
+        return str(labels[key].get(value, value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def change_line(event: Event, names: dict) -> str:
+    """"Support → Billing" for an event with before/after; "" when it has none."""
+    data = event.data or {}
+    if "before" not in data or "after" not in data:
+        return ""
+    before, after = data["before"], data["after"]
+    if isinstance(before, dict) and isinstance(after, dict):
+        return "; ".join(f"{_shown(k, before.get(k), names)} → {_shown(k, after.get(k), names)}"
+                         for k in after if before.get(k) != after.get(k))
+    key = EVENT_VALUE.get(event.action, "")
+    return f"{_shown(key, before, names)} → {_shown(key, after, names)}"
 
 
 def _others_of_customer(ticket: Ticket) -> list[Ticket]:
@@ -64,6 +96,9 @@ def render_ticket(ticket: Ticket, *, composer: dict | None = None, collision: di
         level=level_in(current_user, ticket.department_id), due=due_state(ticket),
         department_names=names_by_id(lookups["departments"]),
         staff_names=names_by_id(lookups["staff"]), templates=_templates_available(),
+        change_line=change_line, history_names={
+            "department_id": names_by_id(lookups["departments"]),
+            "assignee_id": names_by_id(lookups["staff"])},
         **lookups), status
 
 
