@@ -198,3 +198,67 @@ def test_staff_enters_a_ticket_and_trashes_and_restores_it(page, desk):
     expect(page.locator(".flash-success")).to_contain_text("Restored")
     page.goto("/app/tickets/?view=trash")
     expect(page.locator("[data-ticket-row]")).to_have_count(0)
+
+
+def test_near_breach_view_escalation_attachment_and_merge(page, desk):
+    from app.sla.settings import save_calendar, save_policies
+    from app.tickets import service
+
+    def urgent_ticket():
+        # Open around the clock, so the due time doesn't depend on when the test runs.
+        save_calendar(actor=None, timezone="UTC",
+                      hours={str(day): [["00:00", "24:00"]] for day in range(7)})
+        save_policies(actor=None, targets=[{"priority": "urgent", "first_response_minutes": 30,
+                                            "resolution_minutes": 240}])
+        ticket = service.create_ticket(
+            actor=None, channel="email", subject="Site is down", body="Nothing loads.",
+            requester_email="ops@client.example", requester_name="Olga Ops",
+            department_id=desk.desk["support"], priority="urgent")
+        return ticket.number
+
+    urgent = desk.run(urgent_ticket)
+    desk.login(page)
+    page.goto("/app/tickets/")
+    page.locator(".views a[data-view=breach]").click()
+    rows = page.locator("[data-ticket-row]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Site is down")
+    expect(rows.first.locator(".badge.due-soon")).to_be_visible()
+    screenshot(page, "near-breach")
+
+    # Escalate to the second line with a reason.
+    rows.first.locator("a.subject").click()
+    page.locator("summary", has_text="Escalate to line 2").click()
+    page.locator("details[open] textarea[name=comment]").fill("Needs the hosting team.")
+    page.get_by_role("button", name="Escalate", exact=True).click()
+    expect(page.locator(".flash-success")).to_contain_text("Escalated to line 2")
+    expect(page.get_by_test_id("line")).to_contain_text("Line 2")
+    expect(page.get_by_test_id("history")).to_contain_text("ticket.escalated")
+
+    # A reply with an attachment; the file is offered for download on the message.
+    page.locator("#composer .editor").click()
+    page.keyboard.type("The log of the outage is attached.")
+    page.locator("#composer input[type=file]").set_input_files(
+        files=[{"name": "outage.log", "mimeType": "text/plain",
+                "buffer": b"12:00 load balancer down\n12:05 restarted\n"}])
+    page.locator("#composer [data-send]").click()
+    expect(page.locator(".flash-success")).to_contain_text("Reply sent")
+    link = page.locator(".message[data-kind=public]").last.locator(".attachments a")
+    expect(link).to_contain_text("outage.log")
+    download = page.request.get(link.get_attribute("href"))
+    assert download.status == 200 and b"load balancer down" in download.body()
+
+    # Merge an older ticket of the same customer into the other one.
+    older, survivor = desk.desk["older"], desk.desk["number"]
+    page.goto(f"/app/tickets/{older}")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("summary", has_text="Merge into another ticket").click()
+    page.locator("input[name=into]").fill(str(survivor))
+    page.get_by_role("button", name="Merge", exact=True).click()
+    page.wait_for_url(f"**/app/tickets/{survivor}")
+    expect(page.locator(".flash-success")).to_contain_text(f"#{older} merged into #{survivor}")
+    expect(page.locator(".conversation")).to_contain_text("Cannot log in.")
+    page.goto(f"/app/tickets/{older}")
+    expect(page.locator(".notice-strip")).to_contain_text("Merged into")
+    expect(page.locator("#composer")).to_have_count(0)  # work continues on the survivor
+    assert urgent != survivor
