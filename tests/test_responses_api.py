@@ -121,3 +121,16 @@ def test_render_errors(app, tenant_a, tenant_b):
     theirs = insert_ticket(app, tenant_b)
     assert tenant_a.post(f"/responses/{rid}/render", {"ticket_number": theirs}
                          ).status_code == 404
+
+
+def test_an_agent_cannot_render_for_a_ticket_of_another_department(app, client, tenant_a):
+    mine = tenant_a.post("/departments", {"name": "Tier one"}).get_json()["id"]
+    other = tenant_a.post("/departments", {"name": "Accounts"}).get_json()["id"]
+    agent = _agent(client, tenant_a, departments=[mine])
+    rid = tenant_a.post("/responses", {"name": "Shared", "body": "#{{ticket.number}}"}
+                        ).get_json()["id"]
+    visible = insert_ticket(app, tenant_a, department_id=mine)
+    hidden = insert_ticket(app, tenant_a, department_id=other)
+    response = agent.post(f"/responses/{rid}/render", {"ticket_number": visible})
+    assert response.status_code == 200 and response.get_json()["html"] == f"#{visible}"
+    assert agent.post(f"/responses/{rid}/render", {"ticket_number": hidden}).status_code == 404

@@ -154,3 +154,29 @@ def test_deleting_an_organization_disables_a_rule_that_only_named_it(app, tenant
     rule = tenant_a.get(f"/routing/rules/{rid}").get_json()
     assert rule["enabled"] is False
     assert "organization_ids" not in rule["conditions"]
+
+
+def test_routing_and_sla_apply_together_at_creation(tenant_a):
+    import time_machine
+
+    from tests.test_sla_api import _setup, msk
+
+    _setup(tenant_a, normal=(60, 480), urgent=(15, 60))
+    _rule(tenant_a, "Outage", {"words": ["down"]}, priority="urgent", type="incident")
+    with time_machine.travel(msk(23, 10), tick=False):
+        ticket = _new_ticket(tenant_a, subject="Site is down")
+    assert ticket["priority"] == "urgent" and ticket["type"] == "incident"
+    sla = tenant_a.get(f"/tickets/{ticket['number']}").get_json()["sla"]
+    assert sla["first_response_due_at"] == msk(23, 10, 15).isoformat()
+    assert sla["resolution_due_at"] == msk(23, 11).isoformat()
+
+
+def test_deleting_a_department_clears_it_from_rules_and_templates(tenant_a):
+    dept = tenant_a.post("/departments", {"name": "Gone soon"}).get_json()["id"]
+    rid = _rule(tenant_a, "To it", department_id=dept, priority="high")["id"]
+    tid = tenant_a.post("/responses", {"name": "Its reply", "department_id": dept}
+                        ).get_json()["id"]
+    assert tenant_a.delete(f"/departments/{dept}").status_code == 204
+    actions = tenant_a.get(f"/routing/rules/{rid}").get_json()["actions"]
+    assert actions["department_id"] is None and actions["priority"] == "high"
+    assert tenant_a.get(f"/responses/{tid}").get_json()["department_id"] is None
