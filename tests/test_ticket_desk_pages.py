@@ -203,6 +203,10 @@ def test_controls(client, admin):
 
 
 def test_new_ticket_form(client, admin):
+    empty = client.post("/app/tickets/new", data={"subject": " ", "requester_email": ""})
+    assert empty.status_code == 422
+    assert "Enter a subject." in empty.get_data(as_text=True)
+    assert "Enter the requester&#39;s e-mail address." in empty.get_data(as_text=True)
     bad = client.post("/app/tickets/new", data={"subject": "", "requester_email": "nope",
                                                 "body": "kept text"})
     assert bad.status_code == 422

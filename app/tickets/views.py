@@ -53,33 +53,44 @@ def _files() -> list[NewFile]:
             for f in request.files.getlist("files") if f and f.filename]
 
 
+def _missing(form) -> dict:
+    """Every empty required field at once (the service stops at the first problem)."""
+    return {name: message for name, message in (
+        ("requester_email", _("Enter the requester's e-mail address.")),
+        ("subject", _("Enter a subject."))) if not form.get(name, "").strip()}
+
+
+def _create(form):
+    """Create the ticket from the form; returns the ticket, or raises ServiceError."""
+    return service.create_ticket(
+        actor=current_user, channel="staff", subject=form.get("subject", ""),
+        body=form.get("body", ""), requester_email=form.get("requester_email", ""),
+        requester_name=form.get("requester_name") or None,
+        department_id=int_or_none(form.get("department_id")),
+        type=form.get("type") or None, priority=form.get("priority") or None,
+        assignee_id=int_or_none(form.get("assignee_id")),
+        tags=tags_from(form.get("tags")), attachments=_files())
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @staff_page()
 def new():
-    form = request.form
-    errors: dict = {}
+    form, errors, status = request.form, {}, 200
     if request.method == "POST":
-        try:
-            ticket = service.create_ticket(
-                actor=current_user, channel="staff", subject=form.get("subject", ""),
-                body=form.get("body", ""), requester_email=form.get("requester_email", ""),
-                requester_name=form.get("requester_name") or None,
-                department_id=int_or_none(form.get("department_id")),
-                type=form.get("type") or None, priority=form.get("priority") or None,
-                assignee_id=int_or_none(form.get("assignee_id")),
-                tags=tags_from(form.get("tags")), attachments=_files())
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = {key.replace("requester.", "requester_"): str(message)
-                      for key, message in exc.fields.items()}
-            if not errors:
-                flash(str(exc.message), "error")
-            status = exc.status
-        else:
-            flash(_("Ticket #%(n)d created.", n=ticket.number), "success")
-            return redirect(url_for("tickets.show", number=ticket.number))
-    else:
-        status = 200
+        errors, status = _missing(form), 422
+        if not errors:
+            try:
+                ticket = _create(form)
+                db.session.commit()
+            except ServiceError as exc:
+                db.session.rollback()
+                errors = {key.replace("requester.", "requester_"): str(message)
+                          for key, message in exc.fields.items()}
+                if not errors:
+                    flash(str(exc.message), "error")
+                status = exc.status
+            else:
+                flash(_("Ticket #%(n)d created.", n=ticket.number), "success")
+                return redirect(url_for("tickets.show", number=ticket.number))
     return render_template("tickets/new.html", form=form, errors=errors,
                            **people()), status

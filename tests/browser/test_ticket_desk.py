@@ -177,6 +177,7 @@ def test_staff_enters_a_ticket_and_trashes_and_restores_it(page, desk):
     page.wait_for_url("**/app/tickets/new")
     page.get_by_role("button", name="Create ticket").click()
     expect(page.locator(".field.has-error").first).to_be_visible()  # nothing lost: errors shown
+    screenshot(page, "new-ticket-errors")
 
     page.fill("input[name=requester_email]", "carol@client.example")
     page.fill("input[name=requester_name]", "Carol Caller")
