@@ -1,6 +1,6 @@
 """Pages: response templates (list with search, create, edit with flagged placeholders,
-delete) and the picker fragment the reply box loads with htmx."""
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+delete). The reply box's picker lives with the ticket page and calls the service."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,10 +9,10 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.departments.service import list_departments
-from app.errors import ServiceError, ValidationFailed
+from app.errors import ServiceError
 from app.extensions import db
 from app.responses import service
-from app.responses.context import custom_field_keys, ticket_values
+from app.responses.context import custom_field_keys
 from app.responses.render import KNOWN, render
 from app.routing.choices import (
     PRIORITY_LABELS,
@@ -22,7 +22,6 @@ from app.routing.choices import (
     optional,
     staff_choices,
 )
-from app.tickets.access import get_ticket
 from app.web.guards import apply_form_errors, staff_page
 
 bp = Blueprint("responses", __name__, url_prefix="/app/responses")
@@ -82,30 +81,6 @@ def index():
     return render_template("responses/index.html", templates=templates, q=q,
                            can_edit=current_user.role in MANAGERS,
                            departments={d.id: d.name for d in list_departments()})
-
-
-@bp.get("/picker")
-@staff_page()
-def picker():
-    """The reply box's template list (htmx fragment), searched as the agent types."""
-    q = request.args.get("q", "")[:200]
-    department_id = request.args.get("department_id", type=int)
-    templates = service.search_templates(staff=current_user, q=q, department_id=department_id,
-                                         limit=20)
-    return render_template("responses/_picker.html", templates=templates, q=q)
-
-
-@bp.post("/<int:response_id>/render")
-@staff_page()
-def render_for(response_id: int):
-    """The composer inserts a template: the HTML for this ticket and the actions to apply."""
-    service.get_template(response_id, staff=current_user)
-    number = request.values.get("ticket_number", type=int)
-    if number is None:
-        raise ValidationFailed(fields={"ticket_number": _("Enter the ticket number.")})
-    ticket = get_ticket(current_user, number)
-    return jsonify(service.render_template_for(staff=current_user, template_id=response_id,
-                                               values=ticket_values(ticket, current_user)))
 
 
 @bp.route("/new", methods=["GET", "POST"])
