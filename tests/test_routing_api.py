@@ -180,3 +180,24 @@ def test_deleting_a_department_clears_it_from_rules_and_templates(tenant_a):
     actions = tenant_a.get(f"/routing/rules/{rid}").get_json()["actions"]
     assert actions["department_id"] is None and actions["priority"] == "high"
     assert tenant_a.get(f"/responses/{tid}").get_json()["department_id"] is None
+
+
+def test_the_ticket_service_routes_a_widget_ticket_and_sets_due_times(app, tenant_a):
+    import time_machine
+
+    from app.tickets.service import create_ticket
+    from tests.test_sla_api import _setup, msk
+
+    _setup(tenant_a, normal=(60, 480), high=(30, 240))
+    dept = tenant_a.post("/departments", {"name": "Sales"}).get_json()["id"]
+    rid = _rule(tenant_a, "Offers", {"channels": ["widget"], "words": ["offer"]},
+                department_id=dept, priority="high", tags=["lead"])["id"]
+    with time_machine.travel(msk(23, 10), tick=False), as_tenant_of(app, tenant_a):
+        ticket = create_ticket(actor=None, channel="widget", subject="Commercial offer",
+                               body="Our offer", requester_email="bob@vendor.example")
+        assert (ticket.department_id, ticket.priority, ticket.routing_rule_id) == (
+            dept, "high", rid)
+        assert ticket.tags == ["lead"]
+        assert ticket.first_response_due_at == msk(23, 10, 30)
+        assert ticket.resolution_due_at == msk(23, 14)
+        assert ticket.sla_breached is False
