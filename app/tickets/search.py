@@ -7,7 +7,7 @@ is refreshed by ``reindex`` whenever a subject or the conversation changes.
 """
 import re
 
-from sqlalchemy import select, text
+from sqlalchemy import Integer, column, select, text
 
 from app.extensions import db
 from app.tickets.models import Message, Ticket
@@ -63,5 +63,5 @@ def matches(q: str):
         return text("0 = 1")
     return Ticket.id.in_(
         text("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search_q")
-        .bindparams(search_q=query).columns()
+        .bindparams(search_q=query).columns(column("rowid", Integer))
     )
