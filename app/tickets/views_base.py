@@ -12,19 +12,15 @@ from app.departments.service import list_departments
 from app.errors import ServiceError
 from app.extensions import db
 from app.staff.service import list_staff
+from app.tickets.constants import CHANNELS, LABELS, PRIORITIES, STATUSES, TYPES
 
 bp = Blueprint("tickets", __name__, url_prefix="/app/tickets")
 
-STATUS_LABELS = {"new": _l("New"), "open": _l("Open"), "pending": _l("Pending customer"),
-                 "on_hold": _l("On hold"), "resolved": _l("Resolved"), "closed": _l("Closed")}
-PRIORITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
-                   "urgent": _l("Urgent")}
-TYPE_LABELS = {"incident": _l("Incident"), "service_request": _l("Service request"),
-               "information_request": _l("Information request"),
-               "documentation_request": _l("Documentation request"),
-               "change_request": _l("Change request")}
-CHANNEL_LABELS = {"widget": _l("Widget"), "email": _l("E-mail"), "portal": _l("Portal"),
-                  "api": _l("API"), "staff": _l("Entered by staff")}
+# The ticket area's labels (one copy, in constants), grouped per vocabulary for the selects.
+STATUS_LABELS = {value: LABELS[value] for value in STATUSES}
+PRIORITY_LABELS = {value: LABELS[value] for value in PRIORITIES}
+TYPE_LABELS = {value: LABELS[value] for value in TYPES}
+CHANNEL_LABELS = {value: LABELS[value] for value in CHANNELS}
 
 
 @bp.record_once
