@@ -224,3 +224,32 @@ def test_new_ticket_form(client, admin):
 
 def test_inbox_is_in_the_navigation(client, admin):
     assert 'href="/app/tickets/"' in client.get("/app/").get_data(as_text=True)
+
+
+def test_custom_fields_on_the_forms(client, admin):
+    for field in ({"key": "plan", "label": "Customer plan", "kind": "select",
+                   "options": ["basic", "gold"], "required": True},
+                  {"key": "vip", "label": "VIP", "kind": "checkbox"},
+                  {"key": "seats", "label": "Seats", "kind": "number"}):
+        assert admin.post("/custom-fields", field).status_code == 201
+    form = {"subject": "Seats", "requester_email": "carol@client.example", "body": "More seats"}
+    missing = client.post("/app/tickets/new", data=form)
+    assert missing.status_code == 422
+    text = missing.get_data(as_text=True)
+    assert "Customer plan" in text and "This field is required." in text
+    made = client.post("/app/tickets/new", data=form | {"cf-plan": "gold", "cf-vip": "1",
+                                                        "cf-seats": "12"})
+    assert made.status_code == 302
+    number = int(made.headers["Location"].rsplit("/", 1)[1])
+    assert admin.get(f"/tickets/{number}").get_json()["custom_fields"] == {
+        "plan": "gold", "vip": True, "seats": 12}
+
+    page = client.get(f"/app/tickets/{number}").get_data(as_text=True)
+    assert 'data-testid="field-plan">gold<' in page
+    bad = client.post(f"/app/tickets/{number}/fields", data={"cf-plan": "platinum",
+                                                             "cf-seats": "many"},
+                      follow_redirects=True)
+    assert "Choose one of: basic, gold." in bad.get_data(as_text=True)
+    client.post(f"/app/tickets/{number}/fields", data={"cf-plan": "basic", "cf-seats": ""})
+    assert admin.get(f"/tickets/{number}").get_json()["custom_fields"] == {
+        "plan": "basic", "vip": False}

@@ -13,7 +13,15 @@ from app.extensions import db
 from app.tickets import service
 from app.tickets import views_actions as _actions  # noqa: F401  (registers routes)
 from app.tickets import views_ticket as _ticket  # noqa: F401  (registers routes)
-from app.tickets.views_base import bp, int_or_none, names_by_id, people, tags_from
+from app.tickets.fields import list_fields
+from app.tickets.views_base import (
+    bp,
+    custom_field_values,
+    int_or_none,
+    names_by_id,
+    people,
+    tags_from,
+)
 from app.tickets.views_inbox import (
     DEFAULT_VIEW,
     FILTERS,
@@ -60,7 +68,7 @@ def _missing(form) -> dict:
         ("subject", _("Enter a subject."))) if not form.get(name, "").strip()}
 
 
-def _create(form):
+def _create(form, definitions):
     """Create the ticket from the form; returns the ticket, or raises ServiceError."""
     return service.create_ticket(
         actor=current_user, channel="staff", subject=form.get("subject", ""),
@@ -69,18 +77,20 @@ def _create(form):
         department_id=int_or_none(form.get("department_id")),
         type=form.get("type") or None, priority=form.get("priority") or None,
         assignee_id=int_or_none(form.get("assignee_id")),
-        tags=tags_from(form.get("tags")), attachments=_files())
+        tags=tags_from(form.get("tags")), attachments=_files(),
+        custom_fields=custom_field_values(form, definitions))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @staff_page()
 def new():
     form, errors, status = request.form, {}, 200
+    definitions = list_fields(active_only=True)
     if request.method == "POST":
         errors, status = _missing(form), 422
         if not errors:
             try:
-                ticket = _create(form)
+                ticket = _create(form, definitions)
                 db.session.commit()
             except ServiceError as exc:
                 db.session.rollback()
@@ -92,5 +102,6 @@ def new():
             else:
                 flash(_("Ticket #%(n)d created.", n=ticket.number), "success")
                 return redirect(url_for("tickets.show", number=ticket.number))
+    values = custom_field_values(form, definitions) if request.method == "POST" else {}
     return render_template("tickets/new.html", form=form, errors=errors,
-                           **people()), status
+                           custom_fields=definitions, values=values, **people()), status

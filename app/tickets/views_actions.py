@@ -8,8 +8,10 @@ from flask_login import current_user
 from app.errors import ServiceError, ValidationFailed
 from app.extensions import db
 from app.tickets import service
+from app.tickets.fields import list_fields
 from app.tickets.views_base import (
     bp,
+    custom_field_values,
     done,
     fail,
     int_or_none,
@@ -107,6 +109,18 @@ def tags(number: int):
     except ServiceError as exc:
         return fail(exc, number)
     return done(_("Tags saved."), number)
+
+
+@bp.post("/<int:number>/fields")
+@staff_page()
+def custom_fields(number: int):
+    ticket = _ticket(number)
+    try:
+        service.set_custom_fields(actor=current_user, ticket=ticket, values=custom_field_values(
+            request.form, list_fields(active_only=True)))
+    except ServiceError as exc:
+        return fail(exc, number)
+    return done(_("Fields saved."), number)
 
 
 def _other(raw) -> object:

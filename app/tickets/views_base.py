@@ -101,3 +101,15 @@ def tags_from(raw: str | None) -> list[str]:
 def message_for_missing(missing: list[str]) -> str:
     return _("These placeholders have no value here and were left empty: %(names)s",
              names=", ".join("{{" + name + "}}" for name in missing))
+
+
+def custom_field_values(form, definitions) -> dict:
+    """The custom fields posted as ``cf-<key>`` (an unticked checkbox is False)."""
+    values = {}
+    for field in definitions:
+        raw = form.get(f"cf-{field.key}")
+        if field.kind == "checkbox":
+            values[field.key] = raw == "1"
+        else:
+            values[field.key] = raw if raw is not None else ""
+    return values
