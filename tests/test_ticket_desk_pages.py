@@ -253,3 +253,12 @@ def test_custom_fields_on_the_forms(client, admin):
     client.post(f"/app/tickets/{number}/fields", data={"cf-plan": "basic", "cf-seats": ""})
     assert admin.get(f"/tickets/{number}").get_json()["custom_fields"] == {
         "plan": "basic", "vip": False}
+
+
+def test_inbox_rows_refresh_as_a_fragment(client, admin):
+    number = new_ticket(admin, "Fresh")
+    fragment = client.get("/app/tickets/", headers={"HX-Request": "true",
+                                                   "HX-Target": "ticket-rows"})
+    text = fragment.get_data(as_text=True)
+    assert f'data-number="{number}"' in text and "<html" not in text
+    assert 'hx-trigger="every 60s' in client.get("/app/tickets/").get_data(as_text=True)
