@@ -262,3 +262,22 @@ def test_inbox_rows_refresh_as_a_fragment(client, admin):
     text = fragment.get_data(as_text=True)
     assert f'data-number="{number}"' in text and "<html" not in text
     assert 'hx-trigger="every 60s' in client.get("/app/tickets/").get_data(as_text=True)
+
+
+def test_a_colleagues_status_change_also_holds_the_reply(client, admin):
+    number = new_ticket(admin, "Status race")
+    page = client.get(f"/app/tickets/{number}").get_data(as_text=True)
+    seen = re.search(r'name="seen_version" value="(\d+)"', page).group(1)
+    admin.post("/staff", {"name": "Colleague", "email": f"col@{admin.slug}.example",
+                          "password": STRONG_PASSWORD, "role": "admin"})
+    token = type(admin)(admin.client).post("/tokens", {
+        "tenant": admin.slug, "email": f"col@{admin.slug}.example",
+        "password": STRONG_PASSWORD}).get_json()["token"]
+    assert type(admin)(admin.client, token).patch(
+        f"/tickets/{number}", {"status": "resolved"}).status_code == 200
+    held = client.post(f"/app/tickets/{number}/messages",
+                       data={"body": "<p>Still broken?</p>", "seen_version": seen})
+    assert held.status_code == 409
+    text = held.get_data(as_text=True)
+    assert "Colleague changed the status from “New” to “Resolved”." in text
+    assert "Still broken?" in text

@@ -13,6 +13,7 @@ from app.tickets import service
 from app.tickets.access import level_in
 from app.tickets.fields import list_fields
 from app.tickets.models import Ticket
+from app.tickets.settings import get_settings
 from app.tickets.views_base import (
     PRIORITY_LABELS,
     STATUS_LABELS,
@@ -97,7 +98,8 @@ def render_ticket(ticket: Ticket, *, composer: dict | None = None, collision: di
         level=level_in(current_user, ticket.department_id), due=due_state(ticket),
         department_names=names_by_id(lookups["departments"]),
         staff_names=names_by_id(lookups["staff"]), templates=_templates_available(),
-        custom_fields=list_fields(active_only=True), change_line=change_line, history_names={
+        custom_fields=list_fields(active_only=True), change_line=change_line,
+        max_file_bytes=int(get_settings("attachments")["max_file_bytes"]), history_names={
             "department_id": names_by_id(lookups["departments"]),
             "assignee_id": names_by_id(lookups["staff"])},
         **lookups), status

@@ -51,7 +51,11 @@
     var editor = composer.querySelector(".editor");
     if (editor) {
       editor.addEventListener("input", function () { syncEditor(editor); });
-      composer.addEventListener("submit", function () { syncEditor(editor); });
+      composer.addEventListener("submit", function (event) {
+        syncEditor(editor);
+        var files = composer.querySelector("input[type=file][data-max-bytes]");
+        if (files && !checkFiles(files)) event.preventDefault();
+      });
     }
     composer.querySelectorAll("[data-mode]").forEach(function (button) {
       button.addEventListener("click", function (event) {
@@ -60,8 +64,32 @@
         focusEditor(composer);
       });
     });
+    var files = composer.querySelector("input[type=file][data-max-bytes]");
+    if (files) files.addEventListener("change", function () { checkFiles(files); });
     var internal = composer.querySelector("input[name=internal]");
     setMode(composer, internal && internal.value ? "note" : "reply");
+  }
+
+  /* Files over the tenant's limit are refused before the upload starts, so the typed
+   * message stays in the editor (the server checks again and keeps it too). */
+  function oversized(input) {
+    var limit = Number(input.dataset.maxBytes || 0);
+    if (!limit || !input.files) return null;
+    for (var i = 0; i < input.files.length; i++) {
+      if (input.files[i].size > limit) return input.files[i];
+    }
+    return null;
+  }
+
+  function checkFiles(input) {
+    var error = input.parentNode.querySelector("[data-file-error]");
+    var file = oversized(input);
+    if (error) {
+      error.hidden = !file;
+      error.textContent = file ? input.dataset.tooLarge.replace("{name}", file.name)
+        .replace("{limit}", (Number(input.dataset.maxBytes) / 1048576).toFixed(1).replace(/\.0$/, "")) : "";
+    }
+    return !file;
   }
 
   function initAll(root) {

@@ -263,3 +263,34 @@ def test_near_breach_view_escalation_attachment_and_merge(page, desk):
     expect(page.locator(".notice-strip")).to_contain_text("Merged into")
     expect(page.locator("#composer")).to_have_count(0)  # work continues on the survivor
     assert urgent != survivor
+
+
+def test_an_oversized_file_is_refused_and_the_message_kept(page, desk):
+    from app.tickets.settings import update_settings
+
+    desk.run(lambda: update_settings(actor=None, section="attachments",
+                                     values={"max_file_bytes": 1024 * 1024}))
+    number = desk.desk["number"]
+    desk.login(page)
+    page.goto(f"/app/tickets/{number}")
+    page.locator("#composer .editor").click()
+    page.keyboard.type("Here is the full dump.")
+    page.locator("#composer input[type=file]").set_input_files(
+        files=[{"name": "dump.bin", "mimeType": "application/zip",
+                "buffer": b"PK\x03\x04" + b"\0" * (2 * 1024 * 1024)}])
+    error = page.locator("[data-file-error]")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("dump.bin")
+    expect(error).to_contain_text("1 MB")
+    page.locator("#composer [data-send]").click()
+    expect(page.locator(".flash-success")).to_have_count(0)
+    expect(page.locator("#composer .editor")).to_contain_text("Here is the full dump.")
+    assert page.url.endswith(f"/app/tickets/{number}")
+
+    # Without the file the same message goes out.
+    page.locator("#composer input[type=file]").set_input_files(files=[])
+    expect(error).to_be_hidden()
+    page.locator("#composer [data-send]").click()
+    expect(page.locator(".flash-success")).to_contain_text("Reply sent")
+    expect(page.locator(".message[data-kind=public]").last).to_contain_text(
+        "Here is the full dump.")
