@@ -118,6 +118,26 @@
     initAll(event.detail.target);
   });
 
+  /* ---- template picker: arrows move through the results, Enter picks; Enter in the
+   * search box never sends the reply it sits in. ---- */
+  document.addEventListener("keydown", function (event) {
+    var picker = event.target.closest && event.target.closest(".picker");
+    if (!picker) return;
+    var buttons = Array.prototype.slice.call(picker.querySelectorAll(".picker-results button"));
+    var index = buttons.indexOf(event.target);
+    if (event.key === "Enter" && event.target.matches("[data-template-search]")) {
+      event.preventDefault();
+      if (buttons.length) buttons[0].click();
+    } else if (event.key === "ArrowDown" && buttons.length) {
+      event.preventDefault();
+      buttons[Math.min(buttons.length - 1, index + 1)].focus();
+    } else if (event.key === "ArrowUp" && index >= 0) {
+      event.preventDefault();
+      if (index === 0) picker.querySelector("[data-template-search]").focus();
+      else buttons[index - 1].focus();
+    }
+  });
+
   /* ---- inbox: j/k selection ---- */
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-ticket-row]"));
