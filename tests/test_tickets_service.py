@@ -299,3 +299,23 @@ def test_department_in_use_and_referenced_staff(desk):
     delete_staff(actor=desk.admin, staff_id=agent.id)
     assert db.session.get(Staff, agent.id).active is False  # kept for the history
     assert ticket.assignee_id == agent.id and ticket.tenant_id == desk.tenant_id
+
+
+def test_search_stays_in_the_tenant(app, signup, app_ctx):
+    """The search side table has no RLS (see migration 0002); searches still return only the
+    current tenant's tickets, and with no tenant nothing at all."""
+    found = {}
+    for name in ("a", "b"):
+        _api, body = signup()
+        tenant_id = tenant_by_slug(body["tenant"]["slug"]).id
+        with tenant_scope(tenant_id):
+            admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
+            ticket = Desk(tenant_id, admin).ticket(subject="Shared words: kangaroo invoice")
+            db.session.commit()  # each tenant's work ends in its own scope
+            found[name] = (tenant_id, admin, ticket.id)
+    for tenant_id, admin, ticket_id in found.values():
+        with tenant_scope(tenant_id):
+            assert [t.id for t in service.search_tickets(admin, "kangaroo").items] == [ticket_id]
+    from app.tickets.search import matches
+
+    assert str(matches("kangaroo")) == "0 = 1"  # no tenant context: fail closed

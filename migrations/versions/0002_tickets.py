@@ -201,18 +201,33 @@ def upgrade():
 
 
 def full_text_search():
-    """PostgreSQL: a tsvector over subject and conversation (russian + english) with a GIN
-    index, kept current by the ticket service. SQLite: an FTS5 table keyed by ticket id."""
+    """PostgreSQL: ``ticket_search`` holds each ticket's tsvector (subject and conversation,
+    'russian' and 'english' combined) with a GIN index, kept current by the ticket service.
+    It is a side table without row-level security on purpose: ``@@`` is not a leakproof
+    operator, so under RLS PostgreSQL may not use the GIN index for it (the policy must be
+    checked first) and every search would read all of a tenant's tickets. Searches always
+    name the tenant and only ever return rows of ``tickets`` (which RLS guards), so no other
+    tenant's ticket can come back. SQLite: an FTS5 table keyed by ticket id."""
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("ALTER TABLE tickets ADD COLUMN search_vector tsvector")
-        op.execute("CREATE INDEX ix_tickets_search ON tickets USING gin (search_vector)")
+        op.execute("""
+            CREATE TABLE ticket_search (
+                ticket_id bigint PRIMARY KEY,
+                tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+                document tsvector NOT NULL,
+                CONSTRAINT fk_ticket_search_ticket FOREIGN KEY (tenant_id, ticket_id)
+                    REFERENCES tickets (tenant_id, id) ON DELETE CASCADE
+            )""")
+        op.execute("CREATE INDEX ix_ticket_search_document ON ticket_search USING gin (document)")
+        op.execute("CREATE INDEX ix_ticket_search_tenant ON ticket_search (tenant_id, ticket_id)")
     else:
         op.execute("CREATE VIRTUAL TABLE tickets_fts USING fts5("
                    "body, tenant_id UNINDEXED, tokenize='unicode61 remove_diacritics 2')")
 
 
 def downgrade():
-    if op.get_bind().dialect.name != "postgresql":
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TABLE IF EXISTS ticket_search")
+    else:
         op.execute("DROP TABLE IF EXISTS tickets_fts")
     for table in reversed(TABLES):
         op.drop_table(table)
