@@ -281,3 +281,34 @@ def test_a_colleagues_status_change_also_holds_the_reply(client, admin):
     text = held.get_data(as_text=True)
     assert "Colleague changed the status from “New” to “Resolved”." in text
     assert "Still broken?" in text
+
+
+def test_view_right_reads_but_does_not_write(client, admin):
+    support = next(d["id"] for d in admin.get("/departments").get_json()["items"]
+                   if d["name"] == "Support")
+    admin.post("/staff", {"name": "Viewer", "email": f"viewer@{admin.slug}.example",
+                          "password": STRONG_PASSWORD, "role": "agent",
+                          "departments": [{"id": support, "access": "view"}]})
+    sorted_one = new_ticket(admin, "Sorted", department_id=support)
+    unsorted = new_ticket(admin, "Unsorted")
+    client.post("/logout")
+    login(client, admin.slug, f"viewer@{admin.slug}.example")
+    assert numbers_on(client, "/app/tickets/?view=departments") == [sorted_one]
+    assert set(numbers_on(client, "/app/tickets/?view=all")) == {sorted_one, unsorted}
+    page = client.get(f"/app/tickets/{sorted_one}").get_data(as_text=True)
+    assert 'id="composer"' not in page and f"tickets/{sorted_one}/transfer" not in page
+    refused = client.post(f"/app/tickets/{sorted_one}/messages", data={"body": "<p>hi</p>"},
+                          follow_redirects=True)
+    assert "right in this ticket" in refused.get_data(as_text=True)
+    assert len(admin.get(f"/tickets/{sorted_one}").get_json()["messages"]) == 1
+
+
+def test_a_template_setting_that_no_longer_fits_keeps_the_reply(client, admin):
+    number = new_ticket(admin, "Template assignee")
+    response = client.post(f"/app/tickets/{number}/messages", data={
+        "body": "<p>Answer with a template</p>", "template_summary": "Old",
+        "template_assignee_id": "987654"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "could not be applied" in text and "Answer with a template" in text
+    assert len(admin.get(f"/tickets/{number}").get_json()["messages"]) == 1

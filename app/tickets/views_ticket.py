@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.attachments.service import NewFile, attachments_of
-from app.errors import ServiceError
+from app.errors import ServiceError, ValidationFailed
 from app.events.models import Event
 from app.extensions import db
 from app.tickets import service
@@ -20,6 +20,7 @@ from app.tickets.views_base import (
     TYPE_LABELS,
     bp,
     done,
+    fail,
     int_or_none,
     message_for_missing,
     names_by_id,
@@ -118,13 +119,32 @@ def _uploads() -> list[NewFile]:
 
 def _apply_template_actions(ticket: Ticket, form) -> None:
     """What a picked template sets besides its text (priority, assignee); status goes with
-    the reply itself."""
-    priority = form.get("template_priority")
-    if priority:
-        service.change_priority(actor=current_user, ticket=ticket, priority=priority)
-    if form.get("template_assignee_id"):
-        service.assign(actor=current_user, ticket=ticket,
-                       assignee_id=int_or_none(form.get("template_assignee_id")))
+    the reply itself. A setting that no longer fits (say, the assignee lost the right) is
+    shown on the composer, with the reply kept, rather than as an error page."""
+    try:
+        if form.get("template_priority"):
+            service.change_priority(actor=current_user, ticket=ticket,
+                                    priority=form["template_priority"])
+        if form.get("template_assignee_id"):
+            service.assign(actor=current_user, ticket=ticket,
+                           assignee_id=int_or_none(form.get("template_assignee_id")))
+    except ServiceError as exc:
+        why = " ".join(str(m) for m in exc.fields.values()) or str(exc.message)
+        message = _("The template's settings could not be applied: %(why)s", why=why)
+        raise ValidationFailed(message, fields={"template": message}) from exc
+
+
+def _composer_errors(exc: ServiceError) -> dict:
+    """Errors placed where the composer shows them: the text, the files, or above it all."""
+    errors = {"body": [], "files": [], "form": []}
+    for key, message in exc.fields.items():
+        errors["body" if key == "body" else "files" if key == "attachments" else "form"].append(
+            str(message))
+    if exc.status == 413 and not errors["files"]:
+        errors["files"].append(str(exc.message))
+    if not any(errors.values()):
+        errors["form"].append(str(exc.message))
+    return {key: " ".join(messages) for key, messages in errors.items() if messages}
 
 
 @bp.post("/<int:number>/messages")
@@ -152,13 +172,11 @@ def post_message(number: int):
         composer["seen_version"] = exc.changes.get("version", ticket.version)
         return render_ticket(ticket, composer=composer, collision=exc.changes, status=409)
     except ServiceError as exc:
+        if exc.status not in (413, 422):  # no right, trashed, merged: nothing to fix in the box
+            return fail(exc, number)
         db.session.rollback()
         ticket = service.get_ticket(current_user, number)
-        composer["errors"] = {k: str(v) for k, v in exc.fields.items()} or \
-            {"form": str(exc.message)}
-        if "attachments" in composer["errors"] or exc.status == 413:
-            composer["errors"].setdefault("files", composer["errors"].pop(
-                "attachments", str(exc.message)))
+        composer["errors"] = _composer_errors(exc)
         return render_ticket(ticket, composer=composer, status=exc.status)
     return done(_("Note added.") if internal else _("Reply sent."), number)
 
