@@ -319,3 +319,35 @@ def test_search_stays_in_the_tenant(app, signup, app_ctx):
     from app.tickets.search import matches
 
     assert str(matches("kangaroo")) == "0 = 1"  # no tenant context: fail closed
+
+
+def test_archive_job_moves_old_closed_tickets(desk):
+    from datetime import timedelta
+
+    from app.db_types import utcnow
+    from app.tickets.jobs import archive_all
+
+    old, recent, active = desk.ticket(), desk.ticket(), desk.ticket()
+    for ticket in (old, recent):
+        service.change_status(actor=desk.admin, ticket=ticket, status="closed")
+    old.closed_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    assert archive_all() >= 1
+    assert old.archived_at is not None
+    assert recent.archived_at is None and active.archived_at is None
+    assert archive_all() == 0 or old.archived_at is not None  # idempotent
+
+
+def test_collision_by_time_seen(desk):
+    from datetime import timedelta
+
+    from app.db_types import utcnow
+
+    ticket = desk.ticket()
+    opened = utcnow() - timedelta(seconds=1)
+    customer = db.session.get(Customer, ticket.customer_id)
+    service.add_customer_message(ticket=ticket, customer=customer, body="Any news?")
+    with pytest.raises(service.Collision) as exc:
+        service.reply(actor=desk.admin, ticket=ticket, body="Looking", seen_at=opened)
+    assert exc.value.changes["messages"][0]["author"]["kind"] == "customer"
+    service.reply(actor=desk.admin, ticket=ticket, body="Looking", seen_at=utcnow())

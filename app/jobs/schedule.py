@@ -14,3 +14,7 @@ register(release_deferred_job, queue_name="default", cron="5 * * * *")  # tenant
 from app.sla.jobs import sweep_sla_breaches  # noqa: E402
 
 register(sweep_sla_breaches, queue_name="default", interval=60)  # SLA breaches, every minute
+
+from app.tickets.jobs import archive_closed_job  # noqa: E402
+
+register(archive_closed_job, queue_name="default", cron="30 2 * * *")  # archive, 02:30 UTC

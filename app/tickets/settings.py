@@ -9,6 +9,8 @@ from tenants import context
 
 MB = 1024 * 1024
 DEFAULTS: dict = {
+    # Closed tickets move to the archive after this many days (the archive job).
+    "archive": {"after_days": 30},
     "attachments": {
         "max_file_bytes": 20 * MB,
         "max_files": 10,

@@ -1,0 +1,34 @@
+"""Periodic ticket work for ``rq cron`` (declared in app/jobs/schedule.py)."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.db_types import utcnow
+from app.extensions import db
+from app.jobs import platform_job
+from app.tickets.housekeeping import archive_closed
+from app.tickets.models import Ticket
+from app.tickets.settings import get_settings
+from tenants import context
+
+
+def archive_all() -> int:
+    """Move tickets closed longer than each tenant's ``archive.after_days`` (default 30) to
+    the archive: out of the daily views, still searchable. Idempotent."""
+    with context.platform_scope():  # PLATFORM-WIDE: finding tenants with closed tickets
+        tenant_ids = list(db.session.scalars(
+            select(Ticket.tenant_id).where(Ticket.status == "closed",
+                                           Ticket.archived_at.is_(None)).distinct()))
+    db.session.commit()
+    archived = 0
+    for tenant_id in tenant_ids:
+        with context.tenant_scope(tenant_id):
+            days = int(get_settings("archive")["after_days"])
+            archived += archive_closed(before=utcnow() - timedelta(days=days))
+            db.session.commit()
+    return archived
+
+
+@platform_job
+def archive_closed_job() -> int:
+    return archive_all()
