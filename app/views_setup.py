@@ -1,7 +1,7 @@
 """Blueprints, navigation and template helpers."""
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -64,10 +64,16 @@ def register(app) -> None:
 
 
 def nav_items() -> list[dict]:
+    """The nav entries this person may use; the one whose address is the longest prefix of
+    the current page is active (so the dashboard at /app/ is not active everywhere)."""
     if not current_user.is_authenticated:
         return []
-    return [{"url": url_for(endpoint), "label": label} for endpoint, label, roles in NAV
-            if roles is None or current_user.role in roles]
+    items = [{"url": url_for(endpoint), "label": label, "active": False}
+             for endpoint, label, roles in NAV if roles is None or current_user.role in roles]
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
+    return items
 
 
 def page_banners() -> list[dict]:

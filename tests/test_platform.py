@@ -98,3 +98,15 @@ def test_openapi_references_all_resolve(client):
 
     walk(document)
     assert refs and refs <= names, sorted(refs - names)
+
+
+def test_only_the_most_specific_nav_entry_is_active(client, signup):
+    from tests.conftest import STRONG_PASSWORD
+
+    _, body = signup()
+    slug = body["tenant"]["slug"]
+    client.post(f"/t/{slug}/login", data={"email": f"admin@{slug}.example",
+                                          "password": STRONG_PASSWORD})
+    page = client.get("/app/departments/").get_data(as_text=True)
+    active = re.findall(r'<a href="([^"]+)" class="active">', page)
+    assert active == ["/app/departments/"]
