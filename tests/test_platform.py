@@ -77,6 +77,10 @@ def test_demo_seed_is_idempotent_and_logins_work(app, client):
     for email in ("admin@demo.example", "agent@demo.example"):
         response = client.post("/t/demo/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
+        inbox = client.get("/app/tickets/?view=all").get_data(as_text=True)
+        assert "Do you deliver to Almaty?" in inbox  # Sales: both may see it
+        if email.startswith("admin"):
+            assert "Cannot log in to my account" in inbox
         client.post("/logout")
 
 
