@@ -114,3 +114,21 @@ def test_only_the_most_specific_nav_entry_is_active(client, signup):
     page = client.get("/app/departments/").get_data(as_text=True)
     active = re.findall(r'<a href="([^"]+)" class="active">', page)
     assert active == ["/app/departments/"]
+
+
+def test_dashboard_counts_the_agents_work(client, signup):
+    from tests.conftest import STRONG_PASSWORD
+
+    api, body = signup()
+    for n in range(3):
+        api.post("/tickets", {"subject": f"Question {n}", "body": "?",
+                              "requester": {"email": f"c{n}@x.example"}})
+    slug = body["tenant"]["slug"]
+    client.post(f"/t/{slug}/login", data={"email": f"admin@{slug}.example",
+                                          "password": STRONG_PASSWORD})
+    page = client.get("/app/").get_data(as_text=True)
+    open_card = re.search(r'data-testid="work-open">.*?<p class="big">(\d+\+?)</p>', page, re.S)
+    assert open_card.group(1) == "3"
+    unassigned = re.search(r'data-testid="work-unassigned">.*?<p class="big">(\d+\+?)</p>',
+                           page, re.S)
+    assert unassigned.group(1) == "3"

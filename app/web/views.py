@@ -98,5 +98,33 @@ def dashboard():
     from app.staff.service import list_staff
 
     tenant = current_tenant()
-    return render_template("web/dashboard.html", tenant=tenant,
+    return render_template("web/dashboard.html", tenant=tenant, work=_work_counts(),
                            departments=list_departments(), staff=list_staff())
+
+
+COUNT_CAP = 999  # counting is capped: the dashboard stays fast for a million tickets
+
+
+def _work_counts() -> list[dict]:
+    """The agent's day at a glance: capped counts that link to the inbox views."""
+    from sqlalchemy import func, select
+
+    from app.sla.service import near_breach
+    from app.tickets.listing import ticket_query
+    from app.tickets.models import Ticket
+    from app.tickets.views_inbox import ACTIVE, NEAR
+
+    def capped(stmt) -> int:
+        ids = stmt.with_only_columns(Ticket.id).order_by(None).limit(COUNT_CAP + 1)
+        return db.session.scalar(select(func.count()).select_from(ids.subquery()))
+
+    views = [
+        ("open", _("Open tickets"), ticket_query(current_user, status=ACTIVE)),
+        ("mine", _("Assigned to me"),
+         ticket_query(current_user, status=ACTIVE, assignee_id=current_user.id)),
+        ("unassigned", _("Unassigned"),
+         ticket_query(current_user, status=ACTIVE, unassigned=True)),
+        ("breach", _("Near or past breach"), near_breach(ticket_query(current_user), NEAR)),
+    ]
+    return [{"view": view, "label": label, "count": capped(stmt), "cap": COUNT_CAP}
+            for view, label, stmt in views]
