@@ -172,5 +172,6 @@ def test_pages_render_in_russian_and_kazakh(page, live_app, language):
     expect(page.locator("html")).to_have_attribute("lang", language)
     assert plain(page.get_by_test_id("balance").inner_text()) == "200,00 ₽"
     expect(page.locator(".mainnav")).to_contain_text(translated(language, "Dashboard"))
-    expect(page.locator(".card.stat h2").first).to_have_text(translated(language, "Balance"))
+    balance_card = page.locator(".card.stat", has=page.get_by_test_id("balance"))
+    expect(balance_card.locator("h2")).to_have_text(translated(language, "Balance"))
     screenshot(page, f"dashboard-{language}")
