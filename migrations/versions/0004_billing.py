@@ -67,7 +67,6 @@ def upgrade():
         batch.create_check_constraint(op.f("ck_ledger_entries_kind"), _kinds(NEW_KINDS))
         batch.create_unique_constraint(op.f("uq_ledger_entries_charge"),
                                        ["tenant_id", "kind", "charge_date"])
-        batch.create_index("ix_ledger_entries_charge_date", ["charge_date"])
 
     op.create_table(
         "tenant_addons",
@@ -153,7 +152,6 @@ def downgrade():
         op.drop_table(table)
     op.execute("DELETE FROM ledger_entries WHERE kind = 'addon_charge'")
     with op.batch_alter_table("ledger_entries") as batch:
-        batch.drop_index("ix_ledger_entries_charge_date")
         batch.drop_constraint(op.f("uq_ledger_entries_charge"), type_="unique")
         batch.drop_constraint(op.f("ck_ledger_entries_kind"), type_="check")
         batch.create_check_constraint(op.f("ck_ledger_entries_kind"), _kinds(OLD_KINDS))
