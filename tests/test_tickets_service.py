@@ -351,3 +351,28 @@ def test_collision_by_time_seen(desk):
         service.reply(actor=desk.admin, ticket=ticket, body="Looking", seen_at=opened)
     assert exc.value.changes["messages"][0]["author"]["kind"] == "customer"
     service.reply(actor=desk.admin, ticket=ticket, body="Looking", seen_at=utcnow())
+
+
+@pytest.mark.parametrize("window,cap", [(3, 100), (3, 2), (1000, 100)])
+def test_search_pages_in_bounded_steps_match_a_plain_scan(desk, monkeypatch, window, cap):
+    """The windowed search (newest tickets first, then index candidates further down) gives
+    exactly the pages a plain newest-first scan would, across cursors."""
+    from app.tickets import search
+
+    monkeypatch.setattr(search, "SEARCH_WINDOW", window)
+    monkeypatch.setattr(search, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(search, "_CHUNK", 2)
+    words = ["lamp", "desk", "lamp desk", "chair", "lamp", "desk", "lamp", "chair", "lamp"]
+    tickets = [desk.ticket(subject=f"{w} ticket {i}") for i, w in enumerate(words)]
+    service.trash(actor=desk.admin, ticket=tickets[6])  # filtered out by the statement
+    expected = [t.number for t in reversed(tickets)
+                if "lamp" in t.subject and t is not tickets[6]]
+    seen, cursor = [], None
+    while True:
+        result = service.search_tickets(desk.admin, "lamp", cursor=cursor, limit=2)
+        seen += [t.number for t in result.items]
+        if result.next_cursor is None:
+            break
+        cursor = result.next_cursor
+    assert seen == expected
+    assert service.search_tickets(desk.admin, "sofa").items == []

@@ -89,7 +89,10 @@ def ticket_query(staff: Staff, *, status=None, priority=None, type=None,
     stmt = _tristate(stmt, Ticket.deleted_at, deleted)
     stmt = _tristate(stmt, Ticket.archived_at, archived)
     if q and q.strip():
-        stmt = stmt.where(search.matches(q.strip()))
+        # The condition makes the statement right wherever it runs; the option lets
+        # ``page`` find a search page in bounded steps (see search.search_rows).
+        stmt = stmt.where(search.matches(q.strip())).execution_options(
+            ticket_search=q.strip())
     return stmt
 
 
@@ -98,7 +101,11 @@ def page(stmt: Select, *, cursor: int | None = None, limit: int = 50) -> TicketP
     limit = max(1, min(limit, MAX_PAGE))
     if cursor is not None:
         stmt = stmt.where(Ticket.id < cursor)
-    rows = db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(limit + 1)).all()
+    q = stmt.get_execution_options().get("ticket_search")
+    if q:
+        rows = search.search_rows(stmt, q, cursor=cursor, want=limit + 1)
+    else:
+        rows = db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return TicketPage(items=rows, next_cursor=rows[-1].id if more and rows else None)

@@ -109,7 +109,7 @@ def ticket_rows(tenants: list[dict], total: int, words: dict[str, str], rng: ran
         subject = " ".join(subject_words) + f" {token}"
         body = " ".join(body_words)
         vector = " ".join({words[w] for w in subject_words + body_words if words[w]}) + \
-            f" '{token}'"
+            f" '{token}' '__t{tenant['id']}'"  # the tenant lexeme, as search.reindex adds
         if age > 0.97:
             status, archived, closed = rng.choice(STATUSES_ACTIVE), None, None
         elif age > 0.90:

@@ -218,7 +218,6 @@ def full_text_search():
                     REFERENCES tickets (tenant_id, id) ON DELETE CASCADE
             )""")
         op.execute("CREATE INDEX ix_ticket_search_document ON ticket_search USING gin (document)")
-        op.execute("CREATE INDEX ix_ticket_search_tenant ON ticket_search (tenant_id, ticket_id)")
     else:
         op.execute("CREATE VIRTUAL TABLE tickets_fts USING fts5("
                    "body, tenant_id UNINDEXED, tokenize='unicode61 remove_diacritics 2')")
