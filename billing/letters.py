@@ -1,9 +1,9 @@
 """Letters to a tenant's admins about the balance: running low, and suspended.
 
-The letter is composed in a job on the ``mail`` queue. There is no mail sender in the
-tree yet, so ``deliver`` writes the letter to the log and the event log
-(``billing.letter``); when the outgoing-mail integration lands, ``deliver`` is the one
-place to hand letters over to it.
+The letter is composed in a job on the ``mail`` queue (in the tenant's language, with the
+balance at that moment) and handed to ``integrations.mail``'s ``send_mail``, which
+delivers it over SMTP (or into the local outbox). The event log notes it
+(``billing.letter``).
 """
 import logging
 
@@ -56,8 +56,13 @@ def compose(tenant: Tenant, kind: str) -> tuple[str, str]:
 
 def deliver(*, tenant: Tenant, recipients: list[str], subject: str, body: str,
             kind: str) -> None:
-    """Hand a letter over for delivery (for now: the log and the event log)."""
+    """Hand a letter over to outgoing mail and note it in the event log."""
+    from integrations.mail.outbox import send_mail
+
     log.info("billing letter to %s: %s", ", ".join(recipients), subject)
+    if recipients:
+        send_mail(tenant_id=tenant.id, to=recipients, subject=subject, text=body,
+                  kind=f"billing_{kind}")
     record_event(None, "billing.letter", ("tenant", tenant.id),
                  {"kind": kind, "to": recipients, "subject": subject, "body": body},
                  tenant_id=tenant.id)

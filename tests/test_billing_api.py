@@ -189,3 +189,35 @@ def test_ledger_sum_equals_balance_after_every_kind_of_movement(app, signup):
             db.session.execute(db.text("UPDATE tenants SET balance = balance + 1 WHERE id = :t"),
                                {"t": tenant_id})
             assert check_invariant([tenant_id])[0][0] == tenant_id
+
+
+def test_upgrade_needs_the_balance_for_the_difference(app, signup):
+    api, body = signup()
+    with app.app_context():
+        tenant_id = _tenant(body["tenant"]["slug"]).id
+        with context.tenant_scope(tenant_id):
+            from billing.ledger import adjust_balance
+
+            adjust_balance(actor="operator", tenant_id=tenant_id, amount=-19_800, reason="test")
+            db.session.commit()
+    refused = api.post("/billing/plan", {"plan": "pro"})
+    assert refused.status_code == 402
+    assert refused.get_json()["error"]["code"] == "insufficient_balance"
+    assert api.get("/billing").get_json()["plan"] == "standard"
+
+
+def test_addon_page_gate_sends_people_to_the_explanation(app, signup):
+    from billing.gates import addon_page
+
+    api, body = signup()
+    slug = body["tenant"]["slug"]
+    gated = addon_page("reports")(lambda: "the report")
+    with app.test_request_context():
+        with context.tenant_scope(_tenant(slug).id):
+            response = gated()
+            assert not isinstance(response, str)
+            assert response.location.endswith("/app/billing/locked?feature=reports")
+    api.post("/billing/addons", {"addon": "reports"})
+    with app.test_request_context():
+        with context.tenant_scope(_tenant(slug).id):
+            assert gated() == "the report"

@@ -235,3 +235,7 @@ def test_balance_letters_go_to_the_admins(app, signup):
     letters = api.get("/events?action=billing.letter").get_json()["items"]
     assert letters[0]["data"]["kind"] == "suspended"
     assert "suspended" in letters[0]["data"]["subject"]
+    mail = Queue("mail", connection=app.extensions["redis"]).get_jobs()
+    delivery = [job for job in mail if job.func_name.endswith("deliver_letter")]
+    assert delivery and delivery[-1].args[1] == recipients
+    assert "Top up the balance" in delivery[-1].args[3]
