@@ -16,6 +16,7 @@ from billing.catalog import (
     bought_addons,
     daily_cost,
     get_addon,
+    get_plan,
     label,
     list_addons,
     list_plans,
@@ -49,6 +50,7 @@ def _render(form: TopupForm | None = None, status: int = 200):
         "billing/index.html", tenant=tenant, form=form or TopupForm(), plan=plan, cost=cost,
         days_left=max(tenant.balance, 0) // cost.total if cost.total else None,
         pending=service.pending_plan(tenant.id), plans=list_plans(), label=label,
+        plan_labels={p.name: label(p) for p in list_plans()},
         addons=[(a, plan.all_addons or a.name in bought) for a in list_addons()],
         usage=usage(tenant), entries=recent_entries(tenant.id, 100),
         kinds=LEDGER_KIND_LABELS), status
@@ -73,11 +75,13 @@ def change_plan():
         return redirect(url_for(".index"))
     if result["status"] == "scheduled":
         flash(_("The plan changes to %(plan)s on %(day)s; today stays as it is.",
-                plan=result["pending_plan"], day=result["effective_on"]), "success")
+                plan=label(get_plan(result["pending_plan"])), day=result["effective_on"]),
+              "success")
     elif result["status"] == "kept":
         flash(_("The planned change is cancelled."), "success")
     else:
-        flash(_("You are now on the %(plan)s plan.", plan=result["plan"]), "success")
+        flash(_("You are now on the %(plan)s plan.", plan=label(get_plan(result["plan"]))),
+              "success")
         if result.get("released"):
             flash(_("%(n)d waiting requests were released to the inbox.",
                     n=result["released"]), "success")
