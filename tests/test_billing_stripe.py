@@ -218,3 +218,22 @@ def test_topup_without_stripe_configured_is_a_clear_error(app, signup):
         app.config["STRIPE_API_KEY"] = saved
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "payments_unavailable"
+
+
+def test_another_tenants_session_is_never_theirs(stripe_app, fake_stripe, client, signup):
+    api_a, _ = signup()
+    api_b, body_b = signup()
+    started = start(api_a)
+    fake_stripe.pay(started["session_id"])
+    _login(client, body_b)
+    assert client.get(f"/app/billing/topup/done?session_id={started['session_id']}"
+                      ).status_code == 404
+    # An event naming another tenant for tenant A's session credits nobody.
+    session = dict(fake_stripe.sessions[started["session_id"]])
+    a_id = session["client_reference_id"]
+    session["client_reference_id"] = str(int(a_id) + 1)
+    session["metadata"] = dict(session["metadata"], tenant_id=session["client_reference_id"])
+    spoofed = deliver(client, fake_stripe.event("checkout.session.completed", "",
+                                                session=session))
+    assert spoofed.get_json()["outcome"] == "unknown_session"
+    assert balance(api_a) == "200.00" and balance(api_b) == "200.00"
