@@ -141,7 +141,7 @@ def tenant_details(tenant: Tenant, out: dict) -> None:
 
 
 @endpoint("/billing", "GET", summary="Balance, plan, add-ons and the payment history",
-          tag="billing", query=LedgerQuery, response=BillingOut)
+          tag="billing", query=LedgerQuery, response=BillingOut, roles=("admin",))
 def get_billing(staff, query: LedgerQuery):
     return billing_json(current_tenant(), query.limit)
 

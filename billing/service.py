@@ -55,6 +55,12 @@ def _format(amount: int, currency: str) -> str:
     return f"{to_decimal_string(amount)} {currency}"
 
 
+def _refuse_while_suspended(tenant) -> None:
+    # Money goes to paying the day first; new costs wait until the tenant is resumed.
+    if tenant.suspended_at is not None:
+        raise InsufficientBalance(_("The account is suspended: top up the balance first."))
+
+
 def change_plan(*, actor, tenant_id: int, plan_name: str) -> dict:
     """Move the tenant to another plan.
 
@@ -88,6 +94,7 @@ def change_plan(*, actor, tenant_id: int, plan_name: str) -> dict:
             "limits_before": _limits(current), "limits_after": _limits(new)})
         return {"status": "scheduled", "plan": current.name, "pending_plan": new.name,
                 "effective_on": effective.isoformat()}
+    _refuse_while_suspended(tenant)
     day = billing_day()
     difference = new_cost.total - old_cost.total
     entry = _charge(tenant, difference, "plan_change", f"plan:{current.name}->{new.name}",
@@ -109,6 +116,7 @@ def buy_addon(*, actor, tenant_id: int, addon_name: str) -> TenantAddon:
     """Buy an add-on: usable at once; today's price is charged now (once a day)."""
     tenant = _lock_tenant(tenant_id)
     addon = get_addon(addon_name)
+    _refuse_while_suspended(tenant)
     if tenant_plan(tenant).all_addons:
         raise Conflict(_("Your plan already includes %(addon)s.", addon=label(addon)))
     exists = db.session.scalar(select(TenantAddon).where(

@@ -239,3 +239,30 @@ def test_balance_letters_go_to_the_admins(app, signup):
     delivery = [job for job in mail if job.func_name.endswith("deliver_letter")]
     assert delivery and delivery[-1].args[1] == recipients
     assert "Top up the balance" in delivery[-1].args[3]
+
+
+def test_suspended_tenant_cannot_take_on_new_costs(app, signup):
+    api, _ = signup()
+    _days(app, 1, 41)
+    assert api.post("/billing/addons", {"addon": "gmail"}).status_code == 402
+    assert api.post("/billing/plan", {"plan": "pro"}).status_code == 402
+
+
+def test_cron_jobs_charge_the_day_and_release_each_new_day(app, signup):
+    import time_machine
+
+    from billing.jobs import charge_day_job, release_all
+
+    api, _ = signup()
+    for n in range(12):
+        _ticket(api, n)
+    with app.app_context():
+        assert release_all() == 0  # today's quota is used up
+    with time_machine.travel(utcnow() + timedelta(days=1)):
+        with app.app_context():
+            summary = charge_day_job()
+            assert release_all() >= 2
+    assert summary["charged"] >= 1
+    usage = api.get("/tenant").get_json()["usage"]
+    assert usage["tickets_deferred"] == 0
+    assert api.get("/billing").get_json()["balance"] == "195.00"
