@@ -51,6 +51,7 @@ def _render(form: TopupForm | None = None, status: int = 200):
         days_left=max(tenant.balance, 0) // cost.total if cost.total else None,
         pending=service.pending_plan(tenant.id), plans=list_plans(), label=label,
         plan_labels={p.name: label(p) for p in list_plans()},
+        addon_labels={a.name: label(a) for a in list_addons()},
         addons=[(a, plan.all_addons or a.name in bought) for a in list_addons()],
         usage=usage(tenant), entries=recent_entries(tenant.id, 100),
         kinds=LEDGER_KIND_LABELS), status
