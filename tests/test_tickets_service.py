@@ -353,14 +353,22 @@ def test_collision_by_time_seen(desk):
     service.reply(actor=desk.admin, ticket=ticket, body="Looking", seen_at=utcnow())
 
 
-@pytest.mark.parametrize("window,cap", [(3, 100), (3, 2), (1000, 100)])
-def test_search_pages_in_bounded_steps_match_a_plain_scan(desk, monkeypatch, window, cap):
-    """The windowed search (newest tickets first, then index candidates further down) gives
-    exactly the pages a plain newest-first scan would, across cursors."""
+@pytest.mark.parametrize("window,cap,large,windows", [
+    (3, 100, 0, 20),        # a window of the newest, then index candidates
+    (3, 2, 0, 20),          # too many candidates: window after window
+    (3, 2, 0, 1),           # … until the walk gives up and scans on
+    (1000, 100, 10**6, 1),  # a small tenant: index candidates only
+])
+def test_search_pages_in_bounded_steps_match_a_plain_scan(desk, monkeypatch, window, cap,
+                                                          large, windows):
+    """The stepwise search gives exactly the pages a plain newest-first scan would, across
+    cursors, whichever steps it takes."""
     from app.tickets import search
 
     monkeypatch.setattr(search, "SEARCH_WINDOW", window)
     monkeypatch.setattr(search, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(search, "LARGE_TENANT", large)
+    monkeypatch.setattr(search, "MAX_WINDOWS", windows)
     monkeypatch.setattr(search, "_CHUNK", 2)
     words = ["lamp", "desk", "lamp desk", "chair", "lamp", "desk", "lamp", "chair", "lamp"]
     tickets = [desk.ticket(subject=f"{w} ticket {i}") for i, w in enumerate(words)]

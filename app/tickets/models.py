@@ -63,6 +63,11 @@ class Ticket(TenantScoped, db.Model):
         _inbox_index("ix_tickets_inbox_status", "tenant_id", "status", "id"),
         _inbox_index("ix_tickets_inbox_assignee", "tenant_id", "assignee_id", "id"),
         _inbox_index("ix_tickets_inbox_department", "tenant_id", "department_id", "id"),
+        # "Mine" and "my departments" views walk these per status (see listing.page).
+        _inbox_index("ix_tickets_inbox_assignee_status", "tenant_id", "assignee_id", "status",
+                     "id"),
+        _inbox_index("ix_tickets_inbox_department_status", "tenant_id", "department_id",
+                     "status", "id"),
         Index("ix_tickets_customer", "tenant_id", "customer_id", "id"),
         Index("ix_tickets_deleted", "tenant_id", "deleted_at"),
     )

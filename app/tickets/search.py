@@ -10,7 +10,7 @@ which the ORM guard and RLS keep to the current tenant.
 """
 import re
 
-from sqlalchemy import Integer, Select, column, func, select, text
+from sqlalchemy import BigInteger, Integer, Select, column, func, literal, select, text, tuple_
 
 from app.extensions import db
 from app.tickets.models import Message, Ticket
@@ -79,66 +79,109 @@ def matches(q: str):
                          .columns(column("ticket_id", Integer)))
 
 
-# Searching newest-first is either "walk the newest tickets and test each" (cheap for common
-# words, hopeless for rare ones) or "ask the GIN index, then sort" (the reverse). The
-# planner can't tell which from its statistics, so a page is found in two bounded steps:
-# first among the newest SEARCH_WINDOW tickets below the starting point, then — only if
-# that didn't fill the page — among the index's matches further down, newest first.
-SEARCH_WINDOW = 10_000
+# Searching newest-first is either "walk the newest tickets and test each" (cheap for
+# common words, hopeless for rare ones) or "ask the GIN index, then sort" (the reverse), and
+# through row-level security the planner can't tell which. So a page is found in explicit,
+# bounded steps, each an index lookup the planner can't turn into a scan of everything:
+#   - a large tenant first tests its newest SEARCH_WINDOW tickets (ids from its own index,
+#     documents by primary key);
+#   - then the GIN index lists the matches further down — narrowed to the tenant inside the
+#     index by the tenant lexeme — and the newest of them are fetched by primary key;
+#   - words too common for that list (with filters that hide most matches) go on window by
+#     window.
+SEARCH_WINDOW = 5_000
+LARGE_TENANT = 20_000
 MAX_CANDIDATES = 20_000
+MAX_WINDOWS = 20
 _CHUNK = 500
+_TSQUERY = ("(websearch_to_tsquery('english', :search_q) "
+            "|| websearch_to_tsquery('russian', :search_q))")
 
 
-def _floor(cursor: int | None) -> int:
-    """The id about SEARCH_WINDOW tickets below where the page starts (0: none)."""
-    if cursor is None:
-        top = db.session.scalar(select(func.max(Ticket.number)))
-    else:
-        top = db.session.scalar(select(Ticket.number).where(Ticket.id < cursor)
-                                .order_by(Ticket.id.desc()).limit(1))
-    if top is None or top <= SEARCH_WINDOW:
-        return 0
-    return db.session.scalar(select(Ticket.id).where(Ticket.number <= top - SEARCH_WINDOW)
-                             .order_by(Ticket.number.desc()).limit(1)) or 0
+def without(stmt: Select, clause) -> Select:
+    """``stmt`` minus one of its WHERE conditions (no public API for that)."""
+    if clause is None or clause not in stmt._where_criteria:
+        return stmt
+    base = stmt._generate()
+    base._where_criteria = tuple(c for c in stmt._where_criteria if c is not clause)
+    return base
 
 
-def _older_matches(q: str, floor: int) -> list[int]:
-    """Matching ids below ``floor`` from the GIN index. Each document carries its tenant's
-    lexeme (``__t<id>``, which the text parser never produces: it splits on underscores),
-    so the index itself drops other tenants' matches before any row is read."""
+def _window_ids(below: int | None) -> list[int]:
+    """The tenant's next SEARCH_WINDOW ticket ids below ``below``, newest first. The row
+    comparison on (tenant_id, id) keeps the walk on the tenant's own index."""
+    tenant = literal(context.current_tenant_id(), BigInteger)
+    bound = literal(below if below is not None else 2**62, BigInteger)
+    return list(db.session.scalars(
+        select(Ticket.id).where(tuple_(Ticket.tenant_id, Ticket.id) < tuple_(tenant, bound))
+        .order_by(Ticket.tenant_id.desc(), Ticket.id.desc()).limit(SEARCH_WINDOW)))
+
+
+def _matching(q: str, ids: list[int]) -> list[int]:
+    found = text(f"SELECT ticket_id FROM ticket_search WHERE tenant_id = :search_tenant AND "
+                 f"ticket_id = ANY(CAST(:ids AS bigint[])) AND document @@ {_TSQUERY}")
+    return sorted(db.session.scalars(found, {"search_tenant": context.current_tenant_id(),
+                                             "ids": ids, "search_q": q}), reverse=True)
+
+
+def _candidates(q: str, below: int | None) -> list[int]:
+    """Matching ids (below ``below``) from the GIN index, at most MAX_CANDIDATES + 1. Each
+    document carries its tenant's lexeme (``__t<id>``, which the text parser never makes:
+    it splits on underscores), so the index drops other tenants' matches itself."""
     tenant_id = context.current_tenant_id()
-    ids = text("SELECT ticket_id FROM ticket_search WHERE tenant_id = :search_tenant "
-               "AND ticket_id <= :floor AND document @@ ((websearch_to_tsquery('english', "
-               ":search_q) || websearch_to_tsquery('russian', :search_q)) "
-               "&& CAST(:tenant_lexeme AS tsquery)) LIMIT :cap")
-    return list(db.session.scalars(ids, {"search_tenant": tenant_id, "floor": floor,
-                                         "search_q": q, "tenant_lexeme": f"'__t{tenant_id}'",
-                                         "cap": MAX_CANDIDATES + 1}))
+    found = text(f"SELECT ticket_id FROM ticket_search WHERE tenant_id = :search_tenant "
+                 f"AND ticket_id < :below AND document @@ ({_TSQUERY} "
+                 f"&& CAST(:tenant_lexeme AS tsquery)) LIMIT :cap")
+    return list(db.session.scalars(found, {
+        "search_tenant": tenant_id, "below": below if below is not None else 2**62,
+        "search_q": q, "tenant_lexeme": f"'__t{tenant_id}'", "cap": MAX_CANDIDATES + 1}))
 
 
-def search_rows(stmt: Select, q: str, *, cursor: int | None, want: int) -> list[Ticket]:
-    """Up to ``want`` tickets of ``stmt`` (which already holds the search condition and the
-    cursor), newest first, in bounded work however common or rare the words are."""
-    newest_first = Ticket.id.desc()
-    if _dialect() != "postgresql":
-        return list(db.session.scalars(stmt.order_by(newest_first).limit(want)))
-    # Both steps are small and bounded; parallel workers would cost more to start (here,
-    # milliseconds) than they save, and the planner can't see that through RLS estimates.
-    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    floor = _floor(cursor)
-    rows = list(db.session.scalars(stmt.where(Ticket.id > floor).order_by(newest_first)
-                                   .limit(want)))
-    if len(rows) >= want or floor == 0:
-        return rows
-    older = stmt.where(Ticket.id <= floor).order_by(newest_first)
-    candidates = _older_matches(q, floor)
-    if len(candidates) > MAX_CANDIDATES:  # so common that walking down is the better plan
-        return rows + list(db.session.scalars(older.limit(want - len(rows))))
-    candidates.sort(reverse=True)
-    for start in range(0, len(candidates), _CHUNK):
-        chunk = candidates[start:start + _CHUNK]
-        rows += db.session.scalars(older.where(Ticket.id.in_(chunk))
-                                   .limit(want - len(rows))).all()
+def _fetch(base: Select, ids: list[int], rows: list, want: int) -> None:
+    """Add the tickets of ``base`` among ``ids`` (newest first) to ``rows``, up to ``want``."""
+    ids = sorted(ids, reverse=True)
+    for start in range(0, len(ids), _CHUNK):
         if len(rows) >= want:
-            break
+            return
+        rows += db.session.scalars(base.where(Ticket.id.in_(ids[start:start + _CHUNK]))
+                                   .order_by(Ticket.id.desc()).limit(want - len(rows))).all()
+
+
+def _walk(base: Select, q: str, rows: list, below: int | None, want: int,
+          windows: int) -> tuple[int | None, bool]:
+    """Test up to ``windows`` windows of newest tickets; returns (where it stopped, done)."""
+    for _ in range(windows):
+        ids = _window_ids(below)
+        if ids:
+            _fetch(base, _matching(q, ids), rows, want)
+        if len(rows) >= want or len(ids) < SEARCH_WINDOW:
+            return below, True
+        below = ids[-1]
+    return below, False
+
+
+def search_rows(stmt: Select, q: str, clause, *, cursor: int | None,
+                want: int) -> list[Ticket]:
+    """Up to ``want`` tickets of ``stmt`` (which holds the search ``clause`` and the cursor),
+    newest first, in bounded steps however common or rare the words are."""
+    if _dialect() != "postgresql":
+        return list(db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(want)))
+    # Every step is small; parallel workers cost more to start (milliseconds) than they save.
+    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    base = without(stmt, clause)
+    rows: list[Ticket] = []
+    below = cursor
+    if (db.session.scalar(select(func.max(Ticket.number))) or 0) > LARGE_TENANT:
+        below, done = _walk(base, q, rows, below, want, windows=1)
+        if done:
+            return rows
+    candidates = _candidates(q, below)
+    if len(candidates) <= MAX_CANDIDATES:
+        _fetch(base, candidates, rows, want)
+        return rows
+    below, done = _walk(base, q, rows, below, want, windows=MAX_WINDOWS)
+    if not done:  # a very common word that the filters nearly all hide: scan on
+        rest = stmt if below is None else stmt.where(Ticket.id < below)
+        rows += db.session.scalars(rest.order_by(Ticket.id.desc())
+                                   .limit(want - len(rows))).all()
     return rows

@@ -104,6 +104,8 @@ def upgrade():
     op.create_index('ix_tickets_inbox_assignee', 'tickets', ['tenant_id', 'assignee_id', 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'), sqlite_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'))
     op.create_index('ix_tickets_inbox_department', 'tickets', ['tenant_id', 'department_id', 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'), sqlite_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'))
     op.create_index('ix_tickets_inbox_status', 'tickets', ['tenant_id', 'status', 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'), sqlite_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'))
+    op.create_index('ix_tickets_inbox_assignee_status', 'tickets', ['tenant_id', 'assignee_id', 'status', 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'), sqlite_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'))
+    op.create_index('ix_tickets_inbox_department_status', 'tickets', ['tenant_id', 'department_id', 'status', 'id'], unique=False, postgresql_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'), sqlite_where=sa.text('deleted_at IS NULL AND archived_at IS NULL AND NOT deferred'))
     op.create_index(op.f('ix_tickets_tenant_id'), 'tickets', ['tenant_id'], unique=False)
     op.create_table('messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
