@@ -70,6 +70,9 @@ def from_environment() -> dict:
         "MAX_JSON_LENGTH": int(env.get("MAX_JSON_LENGTH", str(1024 * 1024))),
         "SESSION_COOKIE_SECURE": env.get("BASE_URL", "").startswith("https://"),
         "REMEMBER_COOKIE_SECURE": env.get("BASE_URL", "").startswith("https://"),
+        "OPERATOR_TOKEN": env.get("OPERATOR_TOKEN", ""),
+        "TOPUP_MIN": _money("TOPUP_MIN", "100.00"),
+        "TOPUP_MAX": _money("TOPUP_MAX", "1000000.00"),
         "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "30 per minute"),
     }

@@ -63,17 +63,28 @@ def register(app) -> None:
         return urlencode([(k, v) for k, v in args.items(multi=True) if k != key])
 
 
+# Set-up pages gather under one "Settings" menu so the bar stays short.
+SETTINGS = ("departments.index", "staff.index", "responses.index", "routing.index",
+            "sla.index", "company.edit")
+
+
 def nav_items() -> list[dict]:
-    """The nav entries this person may use; the one whose address is the longest prefix of
-    the current page is active (so the dashboard at /app/ is not active everywhere)."""
+    """The nav entries this person may use, the set-up pages grouped under "Settings"; the
+    entry whose address is the longest prefix of the page is active (not /app/ everywhere)."""
     if not current_user.is_authenticated:
         return []
-    items = [{"url": url_for(endpoint), "label": label, "active": False}
+    items = [{"endpoint": endpoint, "url": url_for(endpoint), "label": label, "active": False}
              for endpoint, label, roles in NAV if roles is None or current_user.role in roles]
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
-    return items
+    grouped = sorted((i for i in items if i["endpoint"] in SETTINGS),
+                     key=lambda i: SETTINGS.index(i["endpoint"]))
+    top = [i for i in items if i["endpoint"] not in SETTINGS]
+    if grouped:
+        top.append({"label": _l("Settings"), "children": grouped,
+                    "active": any(i["active"] for i in grouped)})
+    return top
 
 
 def page_banners() -> list[dict]:
