@@ -384,3 +384,15 @@ def test_search_pages_in_bounded_steps_match_a_plain_scan(desk, monkeypatch, win
         cursor = result.next_cursor
     assert seen == expected
     assert service.search_tickets(desk.admin, "sofa").items == []
+
+
+def test_trashed_deferred_tickets_are_not_released(desk):
+    hooks.admission_checks.append(lambda tenant_id: False)
+    try:
+        spam = desk.ticket(subject="Buy cheap watches")
+        real = desk.ticket(subject="Order 12 is late")
+    finally:
+        hooks.admission_checks.pop()
+    service.trash(actor=desk.admin, ticket=spam)
+    assert service.release_deferred(limit=5) == [real]
+    assert spam.deferred is True

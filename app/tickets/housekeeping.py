@@ -135,8 +135,10 @@ def linked_tickets(ticket: Ticket) -> list[Ticket]:
 
 def release_deferred(*, limit: int) -> list[Ticket]:
     """Bring up to ``limit`` deferred tickets (oldest first) into the inbox — billing calls
-    this when a new day's quota (or a bigger plan) makes room."""
-    tickets = db.session.scalars(select(Ticket).where(Ticket.deferred.is_(True))
+    this when a new day's quota (or a bigger plan) makes room. Trashed ones (spam) stay
+    put: they don't take a place in the day's quota."""
+    tickets = db.session.scalars(select(Ticket).where(Ticket.deferred.is_(True),
+                                                      Ticket.deleted_at.is_(None))
                                  .order_by(Ticket.id).limit(limit)).all()
     for ticket in tickets:
         ticket.deferred = False
