@@ -66,6 +66,7 @@ def test_agent_answers_notes_transfers_and_is_warned_of_a_collision(page, desk):
 
     # The inbox, from the navigation; j and Enter open the newest ticket.
     page.get_by_role("link", name="Tickets", exact=True).click()
+    page.wait_for_url("**/app/tickets/")  # until "load": the shortcut script is listening
     rows = page.locator("[data-ticket-row]")
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Invoice is wrong")
@@ -94,6 +95,7 @@ def test_agent_answers_notes_transfers_and_is_warned_of_a_collision(page, desk):
     expect(page.locator("#header-status")).to_contain_text("Pending customer")
 
     # A private note: the n shortcut switches the composer; the note looks different.
+    page.wait_for_load_state("load")  # the page came back from sending: shortcuts ready
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("n")
     expect(page.locator("#composer")).to_have_class(re.compile(r"\bis-note\b"))
