@@ -1,4 +1,5 @@
 """Background jobs on RQ: the Redis connection, the queues, and running a job in its tenant."""
+from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app
@@ -31,32 +32,47 @@ def _app():
     return create_app()
 
 
+@contextmanager
+def _job_context():
+    """An app context (the worker's, or a new one) and a session that ends with the job: in a
+    worker, objects of one job (one tenant) never linger in the next job's identity map."""
+    from rq import get_current_job
+
+    from app.extensions import db
+
+    app = _app()
+    ctx = app.app_context() if app is not None else None
+    if ctx is not None:
+        ctx.push()
+    try:
+        yield db.session
+    finally:
+        if ctx is not None or get_current_job() is not None:
+            db.session.remove()
+        if ctx is not None:
+            ctx.pop()
+
+
+def _committed(session, func, *args, **kwargs):
+    try:
+        result = func(*args, **kwargs)
+        session.commit()
+        return result
+    except Exception:
+        session.rollback()
+        raise
+
+
 def tenant_job(func):
     """Run ``func(tenant_id, *ids)`` inside an app context, that tenant's context and a fresh
     session; commit on success, roll back on error. Jobs take ids, never objects."""
 
     @wraps(func)
     def run(tenant_id: int, *args, **kwargs):
-        from app.extensions import db
         from tenants.context import tenant_scope
 
-        app = _app()
-        ctx = app.app_context() if app is not None else None
-        if ctx is not None:
-            ctx.push()
-        try:
-            with tenant_scope(tenant_id):
-                try:
-                    result = func(tenant_id, *args, **kwargs)
-                    db.session.commit()
-                    return result
-                except Exception:
-                    db.session.rollback()
-                    raise
-        finally:
-            if ctx is not None:
-                db.session.remove()
-                ctx.pop()
+        with _job_context() as session, tenant_scope(tenant_id):
+            return _committed(session, func, tenant_id, *args, **kwargs)
 
     return run
 
@@ -66,22 +82,7 @@ def platform_job(func):
 
     @wraps(func)
     def run(*args, **kwargs):
-        from app.extensions import db
-
-        app = _app()
-        ctx = app.app_context() if app is not None else None
-        if ctx is not None:
-            ctx.push()
-        try:
-            result = func(*args, **kwargs)
-            db.session.commit()
-            return result
-        except Exception:
-            db.session.rollback()
-            raise
-        finally:
-            if ctx is not None:
-                db.session.remove()
-                ctx.pop()
+        with _job_context() as session:
+            return _committed(session, func, *args, **kwargs)
 
     return run
