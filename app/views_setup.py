@@ -65,7 +65,7 @@ def register(app) -> None:
 
 # Set-up pages gather under one "Settings" menu so the bar stays short.
 SETTINGS = ("departments.index", "staff.index", "responses.index", "routing.index",
-            "sla.index", "company.edit")
+            "sla.index", "ticket_settings.index", "company.edit")
 
 
 def nav_items() -> list[dict]:

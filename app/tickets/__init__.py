@@ -20,6 +20,14 @@ def init_app(app) -> None:
                       (organization_unlinks, unlink_organization)):
         if fn not in hooks:
             hooks.append(fn)
+    from flask_babel import lazy_gettext as _l
+
+    from app.tickets.views_settings import bp as settings_bp
+    from app.views_setup import NAV
+
+    app.register_blueprint(settings_bp)
+    if not any(endpoint == "ticket_settings.index" for endpoint, _, _ in NAV):
+        NAV.append(("ticket_settings.index", _l("Ticket settings"), ("admin",)))
     # The staff pages (inbox, ticket page) live in app/tickets/views.py.
     if find_spec("app.tickets.views") is not None:
         from app.tickets.views import bp

@@ -1,10 +1,9 @@
 """API: the tenant admin's ticket settings — custom field definitions, attachment rules."""
-from flask_babel import gettext as _
 
 from app.api.core import endpoint
-from app.errors import ValidationFailed
 from app.extensions import db
 from app.tickets import fields
+from app.tickets import settings as desk_settings
 from app.tickets.schemas import (
     AttachmentRules,
     AttachmentRulesPatch,
@@ -13,7 +12,6 @@ from app.tickets.schemas import (
     FieldOut,
     FieldPatch,
 )
-from app.tickets.settings import get_settings, update_settings
 
 TAG = "ticket settings"
 
@@ -64,19 +62,13 @@ def delete_field(staff, field_id: int):
 @endpoint("/settings/attachments", "GET", summary="Attachment rules: size, count, types",
           tag=TAG, response=AttachmentRules)
 def attachment_rules(staff):
-    return get_settings("attachments")
+    return desk_settings.get_settings("attachments")
 
 
 @endpoint("/settings/attachments", "PATCH", summary="Change the attachment rules", tag=TAG,
           body=AttachmentRulesPatch, response=AttachmentRules, roles=("admin",))
 def update_attachment_rules(staff, data: AttachmentRulesPatch):
-    values = data.model_dump(exclude_none=True)
-    if "allowed_types" in values:
-        types = [t.strip().lower() for t in values["allowed_types"] if t.strip()]
-        if any("/" not in t for t in types):
-            raise ValidationFailed(fields={"allowed_types": _(
-                "List MIME types such as image/png or application/pdf.")})
-        values["allowed_types"] = sorted(set(types))
-    rules = update_settings(actor=staff, section="attachments", values=values)
+    rules = desk_settings.update_attachment_rules(actor=staff,
+                                                  **data.model_dump(exclude_none=True))
     db.session.commit()
     return rules

@@ -1,7 +1,10 @@
 """The help desk's per-tenant settings: one JSON document per tenant, with defaults."""
 import copy
 
+from flask_babel import gettext as _
+
 from app.db_types import utcnow
+from app.errors import ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
 from app.tickets.models import DeskSettings
@@ -58,3 +61,29 @@ def update_settings(*, actor, section: str, values: dict) -> dict:
     record_event(actor, "settings.updated", ("settings", section), {"before": before,
                                                                     "after": after})
     return after
+
+
+MAX_FILE_LIMIT = 100 * MB
+
+
+def update_attachment_rules(*, actor, max_file_bytes: int | None = None,
+                            max_files: int | None = None,
+                            allowed_types: list[str] | None = None) -> dict:
+    """Change the attachment rules (only what is given); every value checked first."""
+    fields, values = {}, {}
+    if max_file_bytes is not None:
+        if not 1 <= max_file_bytes <= MAX_FILE_LIMIT:
+            fields["max_file_bytes"] = _("Between 1 byte and %(n)d MB.", n=MAX_FILE_LIMIT // MB)
+        values["max_file_bytes"] = max_file_bytes
+    if max_files is not None:
+        if not 1 <= max_files <= 50:
+            fields["max_files"] = _("Between 1 and 50 files.")
+        values["max_files"] = max_files
+    if allowed_types is not None:
+        types = sorted({t.strip().lower() for t in allowed_types if t.strip()})
+        if not types or any("/" not in t or " " in t for t in types):
+            fields["allowed_types"] = _("List MIME types such as image/png or application/pdf.")
+        values["allowed_types"] = types
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return update_settings(actor=actor, section="attachments", values=values)
