@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import ServiceError
-from app.extensions import db
+from app.extensions import db, limiter
 from billing.catalog import list_addons, list_plans, set_addon, set_plan
 from billing.ledger import adjust_balance, check_invariant
 from billing.money import MoneyError, parse_amount
@@ -58,6 +58,7 @@ def operator_page(fn):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     token = _token()
     if request.method == "POST":

@@ -152,3 +152,11 @@ def test_billing_pages_for_admins_and_the_gated_feature_page(client, signup):
     assert client.get("/app/billing/").status_code == 403
     assert client.get("/app/billing/locked?feature=gmail").status_code == 402
     assert 'href="/app/billing/"' not in client.get("/app/").get_data(as_text=True)
+
+
+def test_console_token_guessing_is_rate_limited(app, operator):
+    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    codes = [operator.post("/operator/login", data={"token": f"guess-{n}"}).status_code
+             for n in range(limit + 1)]
+    assert set(codes[:limit]) == {401}
+    assert codes[-1] == 429
