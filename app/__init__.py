@@ -19,9 +19,11 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
 
-    from app import extensions, redis_setup, requests, views_setup
+    from app import extensions, redis_setup, requests, security, unit_of_work, views_setup
+    from tenants import database
 
     redis_setup.init_app(app)
+    database.configure(app)
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
@@ -30,9 +32,11 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.babel.init_app(app, locale_selector=requests.select_locale,
                               timezone_selector=requests.select_timezone)
     requests.init_app(app)
+    security.init_app(app)
     views_setup.register(app)
 
     from app.cli import register_cli
 
     register_cli(app)
+    unit_of_work.init_app(app)  # last: it wraps every view registered above
     return app

@@ -35,6 +35,15 @@ def _money(name: str, default: str) -> int:
     return int((value * 100).to_integral_value())
 
 
+def _sqlalchemy_url(url: str | None) -> str:
+    """``postgres(ql)://`` as operators write it, with the driver SQLAlchemy should use."""
+    url = url or ""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def from_environment() -> dict:
     """Read the whole configuration from the environment."""
     env = os.environ
@@ -42,14 +51,14 @@ def from_environment() -> dict:
     secret = env.get("SECRET_KEY") or (_embedded_secret() if embedded else None)
     if not secret:
         raise ConfigError("SECRET_KEY is required when DATABASE_URL is set (production mode)")
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'helpdesk.db'}"
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    database_url = _sqlalchemy_url(env.get("DATABASE_URL")
+                                   or f"sqlite:///{INSTANCE / 'helpdesk.db'}")
     return {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # The owner (migrations) and the BYPASSRLS platform role; unset: DATABASE_URL's role.
+        "MIGRATION_DATABASE_URI": _sqlalchemy_url(env.get("MIGRATION_DATABASE_URL")),
+        "PLATFORM_DATABASE_URI": _sqlalchemy_url(env.get("PLATFORM_DATABASE_URL")),
         "REDIS_URL": env.get("REDIS_URL", ""),
         "EMBEDDED": embedded,
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -78,6 +87,12 @@ def from_environment() -> dict:
     }
 
 
+def _test_url(variable: str, role: str) -> str:
+    """The test database as ``role`` (see scripts/test-services.sh), unless overridden."""
+    name = os.environ.get("TEST_DATABASE_NAME", "helpdesk_test")
+    return os.environ.get(variable) or f"postgresql+psycopg://{role}@127.0.0.1:5432/{name}"
+
+
 class TestConfig(dict):
     """Configuration for the test suite: real PostgreSQL and Redis from the environment."""
 
@@ -87,9 +102,9 @@ class TestConfig(dict):
         super().__init__(
             TESTING=True,
             SECRET_KEY="test-secret",
-            SQLALCHEMY_DATABASE_URI=os.environ.get(
-                "TEST_DATABASE_URL", "postgresql+psycopg://helpdesk@127.0.0.1:5432/helpdesk_test"
-            ),
+            SQLALCHEMY_DATABASE_URI=_test_url("TEST_DATABASE_URL", "helpdesk"),
+            MIGRATION_DATABASE_URI=_test_url("TEST_MIGRATION_DATABASE_URL", "helpdesk_owner"),
+            PLATFORM_DATABASE_URI=_test_url("TEST_PLATFORM_DATABASE_URL", "helpdesk_platform"),
             REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
             WTF_CSRF_ENABLED=False,
             RATELIMIT_ENABLED=True,

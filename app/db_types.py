@@ -3,11 +3,38 @@ from datetime import UTC, datetime
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
 
 # BIGINT identity on PostgreSQL; SQLite only auto-increments INTEGER PRIMARY KEY.
 Id = BigInteger().with_variant(Integer, "sqlite")
 Json = JSON().with_variant(JSONB(), "postgresql")
-UtcDateTime = DateTime(timezone=True)
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment stored in UTC and always read back as an aware UTC datetime.
+
+    SQLite has no time zone in its dates: it stores the wall-clock digits and returns naive
+    values, so an aware value in another zone would be stored shifted and a naive one read back
+    would fail every comparison with ``utcnow()``. Values are converted to UTC on the way in and
+    marked UTC on the way out, on every database alike.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:  # a naive moment in this code base is a UTC one
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -61,7 +61,7 @@ def seed():
                 actor=None, channel=channel, subject=subject, body=body, requester_email=email,
                 requester_name=name, priority=priority,
                 department_id=departments[department].id if department else None))
-        add_reply(actor=agent, ticket=tickets[2], body="<p>Yes, we deliver to Almaty within "
-                                                       "5 working days.</p>")
+        add_reply(actor=agent, ticket=tickets[2], body_format="html",
+                  body="<p>Yes, we deliver to Almaty within 5 working days.</p>")
         db.session.commit()
     return tenant, True

@@ -6,10 +6,13 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message=None, *, fields: dict | None = None):
+    def __init__(self, message=None, *, fields: dict | None = None, keep_changes: bool = False):
         super().__init__(str(message or self.default_message))
         self.message = message or self.default_message
         self.fields = fields or {}
+        # True when what the request recorded must stand although it fails (a failed
+        # login's event and counter): the error handler commits instead of rolling back.
+        self.keep_changes = keep_changes
 
     default_message = _l("The request could not be processed.")
 
@@ -53,6 +56,11 @@ class TooLarge(ServiceError):
     default_message = _l("The request is too large.")
 
 
+class UnsupportedMediaType(ServiceError):
+    status, code = 415, "unsupported_media_type"
+    default_message = _l("Send the body as JSON (Content-Type: application/json).")
+
+
 class ValidationFailed(ServiceError):
     status, code = 422, "validation_error"
     default_message = _l("Some fields are invalid.")
@@ -61,3 +69,7 @@ class ValidationFailed(ServiceError):
 class RateLimited(ServiceError):
     status, code = 429, "rate_limited"
     default_message = _l("Too many requests; try again later.")
+
+    def __init__(self, message=None, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after  # seconds, sent as Retry-After

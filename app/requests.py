@@ -4,21 +4,26 @@ from flask import (
     g,
     has_request_context,
     jsonify,
-    render_template,
+    make_response,
     request,
     session,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.routing import IntegerConverter
 
+from app import unit_of_work
 from app.api.core import error_payload
+from app.api.limits import INT64
+from app.auth.sessions import staff_for_session
 from app.auth.tokens import staff_for_token
+from app.error_pages import http_error_page, server_error_page, service_error_page
 from app.errors import BadRequest, Conflict, ServiceError
 from app.extensions import db, login_manager
 from tenants import context
+from tenants.resolve import tenant_by_slug
 
 LANGUAGES = ("en", "ru", "kk")
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -30,34 +35,54 @@ def _is_json_request() -> bool:
     return request.path.startswith(("/api/", "/widget/", "/billing/stripe/", "/healthz"))
 
 
+# Requests that are platform work, not any one tenant's: they run on the platform connection.
+PLATFORM_BLUEPRINTS = frozenset({"operator", "stripe_webhook"})
+
+
 @login_manager.user_loader
 def _load_staff(user_id: str):
-    from app.staff.models import Staff
-
+    """The signed-in staff member, within the request's tenant: a session cookie of another
+    tenant (or on the operator's pages) is simply not signed in here. The id
+    (``<tenant>:<staff>:<session key>``) names a login session, which must still be open:
+    after a logout or a password change every copy of the cookies is signed out."""
     try:
-        tenant_id, staff_id = (int(part) for part in user_id.split(":"))
+        tenant, staff, key = user_id.split(":")
+        tenant_id, staff_id = int(tenant), int(staff)
     except ValueError:
         return None
-    context.set_tenant(tenant_id)
-    staff = db.session.get(Staff, staff_id)
-    return staff if staff is not None and staff.active else None
+    if context.on_platform_connection() or not key:
+        return None
+    current = context.current_tenant_id()
+    if current is None:
+        context.set_tenant(tenant_id)
+    elif current != tenant_id:
+        return None
+    return staff_for_session(staff_id, key, ip=request.remote_addr)
 
 
 def _resolve_tenant() -> None:
-    """Wall one: set the tenant context once, from the token (API) or the staff session."""
+    """Wall one, in one place: the request's tenant from the bearer token (API), the
+    address (a tenant's public pages such as ``/t/<slug>/login``) or the staff session."""
     context.clear()
     g.api_staff = None
+    g.tenant = None
+    if request.path.startswith("/static/"):
+        return
+    if request.blueprint in PLATFORM_BLUEPRINTS:
+        context.use_platform_connection()
+        return
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
             g.api_staff = staff_for_token(header[7:].strip())
-            if g.api_staff is None:
-                context.clear()
         return
-    if request.path.startswith("/static/"):
+    slug = (request.view_args or {}).get("slug")
+    if slug is not None:
+        g.tenant = tenant_by_slug(slug)
         return
-    if current_user.is_authenticated:
-        context.set_tenant(current_user.tenant_id)
+    if "token" in (request.view_args or {}):
+        return  # a link's secret token (invitation, password reset) names the tenant
+    current_user.is_authenticated  # noqa: B018  (loads the session's staff, entering its tenant)
 
 
 def _language_of(user) -> str | None:
@@ -97,15 +122,22 @@ def select_timezone() -> str:
 
 
 def _service_error(exc: ServiceError):
-    db.session.rollback()
+    if exc.keep_changes:
+        unit_of_work.commit()
+    else:
+        db.session.rollback()
     if _is_json_request():
-        return jsonify(error_payload(exc)), exc.status
-    return render_template("error.html", status=exc.status, message=exc.message), exc.status
+        response = make_response(jsonify(error_payload(exc)), exc.status)
+    else:
+        response = make_response(service_error_page(exc))
+    if getattr(exc, "retry_after", None):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _http_error(exc: HTTPException):
     if not _is_json_request():
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+        return http_error_page(exc)
     code = HTTP_CODES.get(exc.code, "error")
     message = {404: _("Not found."), 405: _("Method not allowed."),
                413: _("The request is too large.")}.get(exc.code, exc.description)
@@ -114,12 +146,26 @@ def _http_error(exc: HTTPException):
     return response  # Flask-Limiter adds Retry-After to 429s (headers_enabled)
 
 
-class _IdConverter(IntegerConverter):
-    """``<int:…>`` limited to BIGINT, so an absurd id is a 404, not a database error."""
+def _server_error(exc: InternalServerError):
+    """An unexpected exception (unless PROPAGATE_EXCEPTIONS re-raises it, as in tests)."""
+    if _is_json_request():
+        db.session.rollback()
+        return _http_error(exc)
+    return server_error_page(exc)
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(map, *args, **kwargs)
+
+class _IdConverter(IntegerConverter):
+    """``<int:…>`` for BIGINT ids: a larger number names no row, so it is a 404.
+
+    The 404 is raised here rather than by a ``max=`` bound: werkzeug checks the bound only
+    after choosing the rule, and when a rule for another method on the same path was seen
+    first it answers 405 instead (GET /x/<huge> was a 404, PATCH and DELETE were 405)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > INT64:
+            raise NotFound()
+        return number
 
 
 def _reject_nul() -> None:
@@ -147,6 +193,7 @@ def init_app(app) -> None:
     app.teardown_request(lambda exc: context.clear())
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)
     login_manager.login_view = "web.find_tenant"
     login_manager.login_message = None
     login_manager.session_protection = "strong"

@@ -6,13 +6,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from billing.money import format_money
+from app import formatting
 
 # (endpoint, label, roles or None for everyone). Areas append their own entries.
+# Agents set nothing up: the departments and staff pages are for those who run the desk.
 NAV = [
     ("web.dashboard", _l("Dashboard"), None),
-    ("departments.index", _l("Departments"), None),
-    ("staff.index", _l("Staff"), None),
+    ("departments.index", _l("Departments"), ("admin", "manager")),
+    ("staff.index", _l("Staff"), ("admin", "manager")),
     ("events.index", _l("Event log"), ("admin", "manager")),
 ]
 # Callables returning [{"kind": "warning", "html": Markup}] for the banner strip.
@@ -54,9 +55,7 @@ def register(app) -> None:
         return {"nav_items": nav_items, "page_banners": page_banners,
                 "current_locale": lambda: str(get_locale() or "en")}
 
-    @app.template_filter("money")
-    def money(minor: int, currency: str) -> str:
-        return format_money(minor, currency, str(get_locale() or "en"))
+    formatting.init_app(app)  # |money, |datetime, |date
 
     @app.template_filter("urlencode_without")
     def urlencode_without(args, key: str) -> str:

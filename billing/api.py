@@ -1,11 +1,11 @@
 """API: the tenant's billing — balance, plan, add-ons, ledger, top-ups."""
-from typing import Any
+from typing import Annotated
 
 from flask_babel import get_locale
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
-from app.extensions import db
+from app.api.limits import MAX_CHOICE
 from billing import service
 from billing.catalog import (
     active_addons,
@@ -33,7 +33,8 @@ class AddonIn(BaseModel):
 
 
 class TopupIn(BaseModel):
-    amount: Any = None
+    # validate_amount explains what is wrong with any of these, true and false included.
+    amount: Annotated[str, Field(max_length=MAX_CHOICE)] | bool | int | float | None = None
 
 
 class LedgerQuery(BaseModel):
@@ -151,7 +152,6 @@ def get_billing(staff, query: LedgerQuery):
           errors=(402, 409, 422))
 def change_plan(staff, data: PlanIn):
     result = service.change_plan(actor=staff, tenant_id=staff.tenant_id, plan_name=data.plan)
-    db.session.commit()
     if "charged" in result:
         result["charged"] = to_decimal_string(result["charged"])
     return result
@@ -161,7 +161,6 @@ def change_plan(staff, data: PlanIn):
           response=AddonOut, status=201, roles=("admin",), errors=(402, 409, 422))
 def buy_addon(staff, data: AddonIn):
     row = service.buy_addon(actor=staff, tenant_id=staff.tenant_id, addon_name=data.addon)
-    db.session.commit()
     addon = next(a for a in list_addons() if a.name == row.addon)
     return {"name": addon.name, "title": label(addon),
             "daily_price": to_decimal_string(addon.daily_price), "active": True,
@@ -172,7 +171,6 @@ def buy_addon(staff, data: AddonIn):
           status=204, roles=("admin",), errors=(404,))
 def drop_addon(staff, addon: str):
     service.drop_addon(actor=staff, tenant_id=staff.tenant_id, addon_name=addon)
-    db.session.commit()
 
 
 @endpoint("/billing/topups", "POST", summary="Start a top-up through Stripe Checkout",
@@ -183,5 +181,4 @@ def create_topup(staff, data: TopupIn):
     amount = validate_amount(data.amount, currency=tenant.currency,
                              locale=str(get_locale() or "en"))
     topup = start_topup(actor=staff, tenant=tenant, amount=amount)
-    db.session.commit()
     return {"checkout_url": topup.checkout_url, "session_id": topup.session_id}, 201

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import insert, select, text
 
+from app import unit_of_work
 from app.db_types import utcnow
 from app.events.models import Event
 from app.events.service import record_event
@@ -162,6 +163,7 @@ def _statement_by_statement(result: ChargeResult, sql: dict, params: dict) -> No
     result.running_low = list(db.session.scalars(text(_RUNNING_LOW), params))
 
 
+@context.platform_work
 def charge_day(day: date | None = None, *, now: datetime | None = None) -> ChargeResult:
     """Charge every tenant for ``day`` (default: today, UTC). Running it again for the
     same day charges nobody twice. Flushes; the caller commits."""
@@ -199,8 +201,8 @@ def charge_day(day: date | None = None, *, now: datetime | None = None) -> Charg
 
 
 def after_charge(result: ChargeResult) -> None:
-    """Follow-ups once the charge is committed: letters, and releasing what waited for
-    tenants that were resumed."""
+    """Follow-ups of a charge: letters (they leave once the charge is committed), and
+    releasing what waited for tenants that were resumed."""
     from billing.letters import queue_letter
     from billing.limits import release_deferred
 
@@ -208,15 +210,14 @@ def after_charge(result: ChargeResult) -> None:
         queue_letter(tenant_id, "suspended")
     for tenant_id in result.running_low:
         queue_letter(tenant_id, "running_low")
-    for tenant_id in result.resumed:
-        with context.tenant_scope(tenant_id):
-            release_deferred(tenant_id)
-            db.session.commit()
+    unit_of_work.commit()
+    unit_of_work.for_each_tenant(result.resumed, release_deferred)
 
 
+@context.platform_work
 def run_charge_day(day: date | None = None) -> ChargeResult:
-    """Charge, commit, then follow up (what the CLI command and the cron job run)."""
+    """Charge, commit, then follow up (what the CLI command and the cron job run, on the
+    platform connection)."""
     result = charge_day(day)
-    db.session.commit()
     after_charge(result)
     return result

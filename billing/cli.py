@@ -23,9 +23,8 @@ def _minor(raw: str | None) -> int | None:
 
 def _save(fn, **kwargs):
     try:
-        with context.platform_scope():  # PLATFORM-WIDE: operator tools
-            result = fn(**kwargs)
-            db.session.commit()
+        result = fn(**kwargs)  # the catalog is the platform's own, no tenant's rows
+        db.session.commit()
         return result
     except ServiceError as exc:
         db.session.rollback()
@@ -36,6 +35,7 @@ def _save(fn, **kwargs):
 @click.group("billing")
 def billing_cli():
     """Plans, add-ons, balances and the daily charge."""
+    context.use_platform_connection()  # operator tools: every command is platform work
 
 
 @billing_cli.group("plans")

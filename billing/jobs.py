@@ -1,6 +1,7 @@
 """Periodic billing work for ``rq cron`` (declared in app/jobs/schedule.py)."""
 from sqlalchemy import select
 
+from app import unit_of_work
 from app.extensions import db
 from app.jobs import platform_job
 from billing.limits import _ticket_model, release_deferred
@@ -18,6 +19,7 @@ def charge_day_job() -> dict:
             "suspended": len(result.suspended), "resumed": len(result.resumed)}
 
 
+@context.platform_work
 def release_all() -> int:
     """Release deferred tickets of every active tenant that has some, as far as each
     tenant's quota for its current day allows (days start at different hours across
@@ -30,13 +32,7 @@ def release_all() -> int:
             select(Ticket.tenant_id).join(Tenant, Tenant.id == Ticket.tenant_id)
             .where(Ticket.deferred, Ticket.deleted_at.is_(None), Tenant.suspended_at.is_(None))
             .distinct()))
-    db.session.commit()
-    released = 0
-    for tenant_id in tenant_ids:
-        with context.tenant_scope(tenant_id):
-            released += release_deferred(tenant_id)
-            db.session.commit()
-    return released
+    return sum(unit_of_work.for_each_tenant(tenant_ids, release_deferred))
 
 
 @platform_job

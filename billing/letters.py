@@ -24,13 +24,10 @@ log = logging.getLogger(__name__)
 KINDS = ("running_low", "suspended")
 
 
-def queue_letter(tenant_id: int, kind: str):
-    """Enqueue the letter; a Redis outage must not undo a committed charge."""
-    try:
-        return enqueue(send_balance_letter, tenant_id, kind, queue_name="mail")
-    except Exception:  # the charge is committed; a lost letter is only logged
-        log.exception("could not enqueue the %s letter for tenant %s", kind, tenant_id)
-        return None
+def queue_letter(tenant_id: int, kind: str) -> None:
+    """Enqueue the letter once the charge commits (a Redis outage then is only logged:
+    it must not undo a committed charge)."""
+    enqueue(send_balance_letter, tenant_id, kind, queue_name="mail")
 
 
 def compose(tenant: Tenant, kind: str) -> tuple[str, str]:

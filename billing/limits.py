@@ -4,10 +4,11 @@ The quota counts tickets per tenant per day in the tenant's time zone. A ticket 
 the quota is still stored, marked deferred; deferred tickets are released oldest
 first as a later day's quota (or a bigger plan) allows.
 """
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -34,8 +35,6 @@ def _ticket_model():
 def tenant_day(tenant: Tenant, when: datetime | None = None) -> date:
     """The calendar day ``when`` falls on in the tenant's time zone."""
     when = when or utcnow()
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     try:
         zone = ZoneInfo(tenant.timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -56,6 +55,12 @@ def _lock_tenant(tenant_id: int) -> Tenant:
     ).one()
 
 
+def _staff_allowed(plan) -> str:
+    return ngettext("The %(plan)s plan allows %(num)d staff member.",
+                    "The %(plan)s plan allows %(num)d staff members.", plan.max_staff,
+                    plan=label(plan))
+
+
 def check_staff_limit(tenant_id: int | None = None) -> None:
     """Hook for ``before_staff_added``: refuse a staff member over the plan's limit.
 
@@ -72,12 +77,10 @@ def check_staff_limit(tenant_id: int | None = None) -> None:
     bigger = [p for p in list_plans() if p.max_staff > count]
     if bigger:
         lift = min(bigger, key=lambda p: p.daily_price)
-        message = _("The %(plan)s plan allows %(limit)d staff members. The %(bigger)s plan "
-                    "allows %(more)d.", plan=label(plan), limit=plan.max_staff,
-                    bigger=label(lift), more=lift.max_staff)
+        message = " ".join((_staff_allowed(plan), _(
+            "The %(bigger)s plan allows %(more)d.", bigger=label(lift), more=lift.max_staff)))
     else:
-        message = _("The %(plan)s plan allows %(limit)d staff members.",
-                    plan=label(plan), limit=plan.max_staff)
+        message = _staff_allowed(plan)
     raise PlanLimit(message)
 
 

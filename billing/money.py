@@ -1,9 +1,12 @@
 """Money: integer minor units in storage, decimal strings in the API, localized in pages."""
+import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_symbol
 
 MINOR = 100
+NBSP = "\u00a0"
 
 
 class MoneyError(ValueError):
@@ -31,6 +34,19 @@ def parse_amount(raw) -> int:
     return int(minor)
 
 
+def _is_letter_like(char: str) -> bool:
+    return unicodedata.category(char)[0] not in "SZ"
+
+
 def format_money(minor: int, currency: str, locale: str) -> str:
-    """Localized amount with the currency symbol, e.g. ``200,00 ₽`` in Russian."""
-    return format_currency(Decimal(minor) / MINOR, currency, locale=locale)
+    """Localized amount with the currency symbol: ``200,00 ₽`` in Russian, ``RUB 200.00``
+    in English (the spaces are no-break spaces)."""
+    text = format_currency(Decimal(minor) / MINOR, currency, locale=locale)
+    # CLDR's currencySpacing rule, which Babel does not apply: a symbol made of letters
+    # ("RUB", "KZT") is kept apart from the digits; "$200.00" and "200,00 ₽" stay as they are.
+    symbol = get_currency_symbol(currency, locale=locale)
+    if symbol and _is_letter_like(symbol[-1]):
+        text = re.sub(re.escape(symbol) + r"(?=\d)", symbol + NBSP, text)
+    if symbol and _is_letter_like(symbol[0]):
+        text = re.sub(r"(?<=\d)" + re.escape(symbol), NBSP + symbol, text)
+    return text

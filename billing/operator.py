@@ -114,7 +114,6 @@ def _saving(message: str):
     """Commit and say so, or roll back and show the error (the block's exception is handled)."""
     try:
         yield
-        db.session.commit()
         flash(message, "success")
     except ServiceError as exc:
         db.session.rollback()

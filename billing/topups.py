@@ -16,6 +16,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from app.api import strict_json
+from app.api.limits import INT64
 from app.db_types import utcnow
 from app.errors import ServiceError, ValidationFailed
 from app.events.service import record_event
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 
 TOPUP_MIN = 10_000  # 100.00
 TOPUP_MAX = 100_000_000  # 1,000,000.00
+MAX_EVENT_ID, MAX_EVENT_TYPE = 255, 100  # the stripe_events columns
 HANDLED = ("checkout.session.completed", "checkout.session.async_payment_succeeded",
            "checkout.session.async_payment_failed", "checkout.session.expired")
 
@@ -146,12 +149,15 @@ class WebhookOutcome:
     outcome: str
 
 
-def _tenant_of(obj) -> int | None:
-    raw = obj.get("client_reference_id") or (obj.get("metadata") or {}).get("tenant_id")
+def _tenant_of(obj: dict) -> int | None:
+    metadata = obj.get("metadata")
+    raw = obj.get("client_reference_id") or (
+        metadata.get("tenant_id") if isinstance(metadata, dict) else None)
     try:
-        return int(raw)
+        tenant_id = int(raw)
     except (TypeError, ValueError):
         return None
+    return tenant_id if 0 < tenant_id <= INT64 else None
 
 
 def _record_event_id(event) -> bool:
@@ -171,25 +177,42 @@ def _note(event_id: str, outcome: str, tenant_id: int | None) -> None:
                            .values(outcome=outcome, tenant_id=tenant_id))
 
 
+def _verified_event(payload: bytes, signature: str, secret: str) -> dict:
+    """The signed event as plain JSON, with the parts every event has. A signed body is
+    still input: it is parsed like any request body, and one without an id, a type or
+    ``data.object`` is refused like a forged one."""
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature or "", secret,
+                                              tolerance=stripe.Webhook.DEFAULT_TOLERANCE)
+        event = strict_json.load(payload)
+    except (ValueError, stripe.SignatureVerificationError, ServiceError) as exc:
+        raise WebhookRejected(str(exc)) from None
+    if not isinstance(event, dict):
+        raise WebhookRejected("the event is not a JSON object")
+    data = event.get("data")
+    if not (isinstance(event.get("id"), str) and 0 < len(event["id"]) <= MAX_EVENT_ID
+            and isinstance(event.get("type"), str) and 0 < len(event["type"]) <= MAX_EVENT_TYPE
+            and isinstance(data, dict) and isinstance(data.get("object"), dict)):
+        raise WebhookRejected("the event has no id, type or data.object")
+    return event
+
+
 def handle_webhook(payload: bytes, signature: str) -> WebhookOutcome:
     """Verify and apply one Stripe event. Raises WebhookRejected for a bad signature or
     body; otherwise flushes (the view commits) and says what happened."""
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         raise WebhookRejected("STRIPE_WEBHOOK_SECRET is not configured")
-    try:
-        event = stripe.Webhook.construct_event(payload, signature or "", secret)
-    except (ValueError, stripe.SignatureVerificationError) as exc:
-        raise WebhookRejected(str(exc)) from None
+    event = _verified_event(payload, signature, secret)
     if not _record_event_id(event):
         return WebhookOutcome(event["id"], "duplicate")
     if event["type"] not in HANDLED:
         _note(event["id"], "ignored", None)
         return WebhookOutcome(event["id"], "ignored")
-    obj = event["data"]["object"].to_dict()  # stripe objects are not dicts
+    obj = event["data"]["object"]
     tenant_id = _tenant_of(obj)
     outcome = "unknown_session"
-    if tenant_id is not None:
+    if tenant_id is not None and isinstance(obj.get("id"), str):
         with context.tenant_scope(tenant_id):
             topup = db.session.scalar(select(Topup).where(Topup.session_id == obj.get("id")))
             if topup is not None:
@@ -216,8 +239,8 @@ def _apply(event_type: str, obj, topup: Topup) -> str:
     status = "failed" if event_type.endswith("failed") else "expired"
     if not _set_status(topup, status):
         return "already_credited"  # a late failure notice for money that did arrive
-    record_event(None, f"billing.topup_{status}", topup, {"event": event_type},
-                 tenant_id=topup.tenant_id)
+    action = "billing.topup_failed" if status == "failed" else "billing.topup_expired"
+    record_event(None, action, topup, {"event": event_type}, tenant_id=topup.tenant_id)
     return status
 
 

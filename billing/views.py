@@ -1,7 +1,7 @@
 """Pages: the billing page (balance, plan, add-ons, top-up, payment history), the Stripe
 return pages, and the page a gated feature sends people to."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,6 +10,7 @@ from wtforms import StringField
 
 from app.errors import ServiceError
 from app.extensions import db
+from app.formatting import local_date
 from app.web.guards import apply_form_errors, staff_page
 from billing import service
 from billing.catalog import (
@@ -69,14 +70,14 @@ def change_plan():
     try:
         result = service.change_plan(actor=current_user, tenant_id=current_user.tenant_id,
                                      plan_name=request.form.get("plan", ""))
-        db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc.fields.get("plan") or exc.message), "error")
         return redirect(url_for(".index"))
     if result["status"] == "scheduled":
         flash(_("The plan changes to %(plan)s on %(day)s; today stays as it is.",
-                plan=label(get_plan(result["pending_plan"])), day=result["effective_on"]),
+                plan=label(get_plan(result["pending_plan"])),
+                day=local_date(result["effective_on"])),
               "success")
     elif result["status"] == "kept":
         flash(_("The planned change is cancelled."), "success")
@@ -84,8 +85,9 @@ def change_plan():
         flash(_("You are now on the %(plan)s plan.", plan=label(get_plan(result["plan"]))),
               "success")
         if result.get("released"):
-            flash(_("%(n)d waiting requests were released to the inbox.",
-                    n=result["released"]), "success")
+            flash(ngettext("%(num)d waiting request was released to the inbox.",
+                           "%(num)d waiting requests were released to the inbox.",
+                           result["released"]), "success")
     return redirect(url_for(".index"))
 
 
@@ -95,7 +97,6 @@ def buy_addon():
     try:
         row = service.buy_addon(actor=current_user, tenant_id=current_user.tenant_id,
                                 addon_name=request.form.get("addon", ""))
-        db.session.commit()
         flash(_("%(addon)s is active.", addon=label(get_addon(row.addon))), "success")
     except ServiceError as exc:
         db.session.rollback()
@@ -107,7 +108,6 @@ def buy_addon():
 @staff_page("admin")
 def drop_addon(addon: str):
     service.drop_addon(actor=current_user, tenant_id=current_user.tenant_id, addon_name=addon)
-    db.session.commit()
     flash(_("The add-on is dropped."), "success")
     return redirect(url_for(".index"))
 
@@ -121,7 +121,6 @@ def topup():
         amount = validate_amount(form.amount.data, currency=tenant.currency,
                                  locale=str(get_locale() or "en"))
         started = start_topup(actor=current_user, tenant=tenant, amount=amount)
-        db.session.commit()
     except ServiceError as exc:
         apply_form_errors(form, exc)
         return _render(form, exc.status)
@@ -135,7 +134,7 @@ def topup_done():
     if topup is None:
         abort(404)
     if reconcile(topup):
-        db.session.commit()
+        db.session.flush()
     db.session.refresh(topup)
     return render_template("billing/topup_done.html", topup=topup, tenant=current_tenant())
 

@@ -20,5 +20,4 @@ def stripe_webhook():
         log.warning("Stripe webhook rejected: %s", exc)
         return jsonify({"error": {"code": "bad_request",
                                   "message": "invalid signature or payload"}}), 400
-    db.session.commit()
     return jsonify({"received": True, "event": outcome.event_id, "outcome": outcome.outcome})

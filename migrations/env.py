@@ -4,6 +4,9 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import create_engine, pool
+
+from tenants.grants import grant_to_roles
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -16,12 +19,11 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.engine
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    """Migrations run as the tables' owner (MIGRATION_DATABASE_URL), not as the app's role."""
+    url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if url and url != current_app.config["SQLALCHEMY_DATABASE_URI"]:
+        return create_engine(url, poolclass=pool.NullPool)
+    return current_app.extensions['migrate'].db.engine
 
 
 def get_engine_url():
@@ -107,6 +109,7 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            grant_to_roles(connection, current_app.config)
 
 
 if context.is_offline_mode():

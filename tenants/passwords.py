@@ -5,6 +5,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 MIN_LENGTH = 10
 _hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id
@@ -38,7 +39,8 @@ def _common() -> frozenset[str]:
 def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | None:
     """Why ``password`` is not acceptable, or None."""
     if len(password) < MIN_LENGTH:
-        return _("Use at least %(n)d characters.", n=MIN_LENGTH)
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.",
+                        MIN_LENGTH)
     lowered = password.lower()
     if lowered in _common() or len(set(lowered)) <= 2:
         return _("This password is too common; choose another.")

@@ -1,9 +1,15 @@
 """Wall three: PostgreSQL row-level security keyed by a per-transaction setting.
 
-Every transaction gets ``app.tenant_id`` (and ``app.platform`` for platform-wide
-work) through ``set_config(..., true)``; the policies created by ``enable_rls``
-in migrations compare each row's tenant with it. FORCE makes the policies bind
-the tables' owner too, which is the role the application connects as.
+Every transaction gets ``app.tenant_id`` through ``set_config(..., true)``; the
+``tenant_isolation`` policy compares each row's tenant with it. FORCE makes the policies
+bind the tables' owner too.
+
+Three database roles (see README, "Production roles"): the owner runs migrations; the
+application role has only DML and no setting it can change opens another tenant; the
+platform role has BYPASSRLS. The one setting-based door, ``app.platform = 'on'``, opens
+only for the owner (``platform_owner`` policy): that is what lets a single-role install
+(the app connecting as the owner) do platform work, and what lets the narrow resolver
+functions below, which run as the owner, find the tenant a slug or token names.
 """
 from flask import has_app_context
 from sqlalchemy import event, text
@@ -14,6 +20,17 @@ from tenants import context
 _SET = text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.platform', :platform, true)"
 )
+
+# Lookups that run before a tenant is known: name -> (table, tenant column, key column).
+# Each becomes a SECURITY DEFINER function ``hd_<name>(key) RETURNS bigint`` that answers
+# only the tenant id, so the application role never reads another tenant's row.
+RESOLVERS = {
+    "tenant_by_slug": ("tenants", "id", "slug"),
+    "tenant_by_widget_key": ("tenants", "id", "widget_key"),
+    "tenant_by_token_hash": ("api_tokens", "tenant_id", "token_hash"),
+    "tenant_by_invitation_hash": ("staff_invitations", "tenant_id", "token_hash"),
+    "tenant_by_reset_hash": ("password_resets", "tenant_id", "token_hash"),
+}
 
 
 def _params() -> dict:
@@ -30,13 +47,27 @@ def _on_begin(session, transaction, connection):
         connection.execute(_SET, _params())
 
 
-def apply_to_session() -> None:
-    """Re-apply the context to the request's open transaction, if there is one."""
+def flush_pending() -> None:
+    """Write what the session holds while the scope it was made in is still current."""
     if not has_app_context():
         return
     from app.extensions import db
 
     session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+
+
+def apply_to_session(*, clear_identity_map: bool = False) -> None:
+    """Re-apply the context to the open transaction, if there is one; with
+    ``clear_identity_map``, forget every loaded row (the scope changed)."""
+    if not has_app_context():
+        return
+    from app.extensions import db
+
+    session = db.session()
+    if clear_identity_map:
+        session.expunge_all()
     if not session.in_transaction():
         return  # the next transaction picks the context up in after_begin
     connection = session.connection()
@@ -44,22 +75,53 @@ def apply_to_session() -> None:
         connection.execute(_SET, _params())
 
 
-def policy_sql(table: str, column: str = "tenant_id") -> list[str]:
+def policy_sql(table: str, column: str = "tenant_id", *, owner: str) -> list[str]:
     """The statements that wall off ``table`` by tenant (used by migrations)."""
-    check = (
-        "current_setting('app.platform', true) = 'on' OR "
-        f"{column} = NULLIF(current_setting('app.tenant_id', true), '')::bigint"
-    )
+    mine = f"{column} = NULLIF(current_setting('app.tenant_id', true), '')::bigint"
+    platform = "current_setting('app.platform', true) = 'on'"
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
-        f"CREATE POLICY tenant_isolation ON {table} USING ({check}) WITH CHECK ({check})",
+        f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
+        f"DROP POLICY IF EXISTS platform_owner ON {table}",
+        f"CREATE POLICY tenant_isolation ON {table} USING ({mine}) WITH CHECK ({mine})",
+        f'CREATE POLICY platform_owner ON {table} TO "{owner}" USING ({platform}) '
+        f"WITH CHECK ({platform})",
     ]
+
+
+def _owner(op) -> str:
+    return op.get_bind().execute(text("SELECT current_user")).scalar()
 
 
 def enable_rls(op, table: str, column: str = "tenant_id") -> None:
     """Migration helper: enable and force RLS on ``table`` (PostgreSQL only)."""
     if op.get_bind().dialect.name != "postgresql":
         return
-    for statement in policy_sql(table, column):
+    for statement in policy_sql(table, column, owner=_owner(op)):
         op.execute(statement)
+
+
+def resolver_sql(name: str) -> str:
+    table, tenant_column, key_column = RESOLVERS[name]
+    # The owner's door is opened for this one SELECT and closed again before returning.
+    return f"""
+        CREATE OR REPLACE FUNCTION hd_{name}(key text) RETURNS bigint
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        DECLARE
+            previous text := coalesce(current_setting('app.platform', true), '');
+            found bigint;
+        BEGIN
+            PERFORM set_config('app.platform', 'on', true);
+            SELECT {tenant_column} INTO found FROM {table} WHERE {key_column} = key LIMIT 1;
+            PERFORM set_config('app.platform', previous, true);
+            RETURN found;
+        END $$"""
+
+
+def create_resolvers(op, *names: str) -> None:
+    """Migration helper: (re)create the resolver functions (PostgreSQL only)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for name in names or RESOLVERS:
+        op.execute(resolver_sql(name))

@@ -11,9 +11,9 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.api.core import endpoint
+from app.api.limits import Choice
 from app.errors import ServiceError, ValidationFailed
 from app.events.service import record_event
-from app.extensions import db
 from app.web.forms import LANGUAGE_CHOICES
 from app.web.guards import apply_form_errors, staff_page
 from tenants.models import Tenant
@@ -51,7 +51,7 @@ def update_tenant(*, actor, name: str | None = None, language: str | None = None
 
 class TenantPatch(BaseModel):
     name: str | None = Field(None, max_length=200)
-    language: str | None = None
+    language: Choice | None = None
     timezone: str | None = Field(None, max_length=64)
 
 
@@ -71,7 +71,6 @@ def settings_json(tenant: Tenant) -> dict:
           tag="tenant", body=TenantPatch, response=TenantSettings, roles=("admin",))
 def api_update_tenant(staff, data: TenantPatch):
     tenant = update_tenant(actor=staff, **data.model_dump(exclude_unset=True))
-    db.session.commit()
     return settings_json(tenant)
 
 
@@ -91,7 +90,6 @@ def edit():
         try:
             update_tenant(actor=current_user, name=form.name.data, language=form.language.data,
                           timezone=form.timezone.data)
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".edit"))
         except ServiceError as exc:

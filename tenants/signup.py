@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import text
 
 from app.auth.models import ApiToken
 from app.auth.tokens import create_token
@@ -18,6 +18,7 @@ from billing.ledger import post_entry
 from tenants import context
 from tenants.models import Tenant
 from tenants.passwords import password_problem
+from tenants.resolve import current_tenant, tenant_id_by_slug
 from tenants.slugs import slug_problem
 
 LANGUAGES = ("ru", "en", "kk")
@@ -55,22 +56,37 @@ def _validate(*, company_name, slug, admin_name, admin_email, password, language
     return email
 
 
+def _new_tenant_id() -> int | None:
+    """PostgreSQL: the new tenant's id, taken before the row exists so that the row can be
+    written inside its own tenant context. The embedded default has no row-level security
+    and numbers the row on insert (None)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return None
+    return connection.execute(text("SELECT nextval(pg_get_serial_sequence('tenants', 'id'))")
+                              ).scalar()
+
+
 def sign_up(*, company_name: str, slug: str, admin_name: str, admin_email: str, password: str,
             language: str = "en") -> SignupResult:
-    """Create a tenant on the Standard plan with everything it needs to start, and commit."""
+    """Create a tenant on the Standard plan with everything it needs to start."""
     slug = (slug or "").strip().lower()
     email = _validate(company_name=company_name, slug=slug, admin_name=admin_name,
                       admin_email=admin_email, password=password, language=language)
-    with context.platform_scope():  # PLATFORM-WIDE: slugs are unique across tenants
-        if db.session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
-            raise Conflict(_("The address “%(slug)s” is taken.", slug=slug),
-                           fields={"slug": _("This address is taken.")})
-        tenant = Tenant(slug=slug, name=company_name.strip(), plan="standard", language=language,
-                        currency=current_app.config["CURRENCY"],
-                        balance=0, widget_key=secrets.token_urlsafe(18))
-        db.session.add(tenant)
-        db.session.flush()
-    context.set_tenant(tenant.id)
+    if tenant_id_by_slug(slug) is not None:  # the unique index still decides a race
+        raise Conflict(_("The address “%(slug)s” is taken.", slug=slug),
+                       fields={"slug": _("This address is taken.")})
+    tenant_id = _new_tenant_id()
+    if tenant_id is not None:
+        context.set_tenant(tenant_id)  # row-level security checks the new row against it
+    db.session.add(Tenant(id=tenant_id, slug=slug, name=company_name.strip(), plan="standard",
+                          language=language, currency=current_app.config["CURRENCY"],
+                          balance=0, widget_key=secrets.token_urlsafe(18)))
+    db.session.flush()
+    tenant_id = tenant_id or db.session.scalar(
+        text("SELECT id FROM tenants WHERE slug = :slug"), {"slug": slug})
+    context.set_tenant(tenant_id)
+    tenant = current_tenant()
     record_event({"type": "anonymous", "name": admin_name.strip()}, "tenant.signed_up", tenant,
                  {"slug": slug, "name": tenant.name, "plan": tenant.plan})
     admin = create_staff(actor=None, name=admin_name, email=email, password=password,
@@ -84,5 +100,4 @@ def sign_up(*, company_name: str, slug: str, admin_name: str, admin_email: str, 
     record_event(None, "billing.credited", ("ledger_entry", entry.id),
                  {"kind": "trial_credit", "amount": trial})
     token, plaintext = create_token(admin, "signup")
-    db.session.commit()
     return SignupResult(tenant=tenant, admin=admin, token=token, token_plaintext=plaintext)

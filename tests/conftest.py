@@ -5,8 +5,9 @@ import os
 import pytest
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.config import TestConfig
@@ -16,15 +17,52 @@ from tenants import context
 _numbers = itertools.count(1)
 
 
+APP_ROLE, PLATFORM_ROLE = "helpdesk", "helpdesk_platform"
+
+
 @pytest.fixture(scope="session")
 def app():
+    """The app with the three roles of scripts/test-services.sh: migrations as the owner,
+    requests as the application role, platform work as the BYPASSRLS platform role."""
     app = create_app(TestConfig())
+    owner = create_engine(app.config["MIGRATION_DATABASE_URI"], poolclass=NullPool)
+    with owner.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    owner.dispose()
     with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
         upgrade(revision="heads")
     return app
+
+
+def remove_tenant(app, tenant_id: int) -> None:
+    """Delete a committed test tenant with everything it owns, as the tables' owner (the
+    event log refuses deletes by design; a test's own tenant is the one exception)."""
+    owner = create_engine(app.config["MIGRATION_DATABASE_URI"], poolclass=NullPool)
+    with owner.begin() as conn:
+        conn.execute(text("SELECT set_config('app.platform', 'on', true)"))
+        conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
+        conn.execute(text("DELETE FROM tenants WHERE id = :t"), {"t": tenant_id})
+        conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_append_only"))
+    owner.dispose()
+
+
+class RoleSwitchingSession(Session):
+    """A test's one connection (logged in as the platform role) plays both connections of
+    the app: platform work runs as the platform role, everything else as the application
+    role (``SET ROLE``), as tenants/database.py routes them in production."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        connection = super().get_bind(mapper, clause=clause, bind=bind, **kwargs)
+        wanted = PLATFORM_ROLE if context.on_platform_connection() else APP_ROLE
+        if connection.info.get("role") != wanted:
+            connection.exec_driver_sql(f"SET ROLE {wanted}")
+            connection.info["role"] = wanted
+        return connection
+
+
+def _forget_role(conn, *args):
+    conn.info.pop("role", None)  # a rolled-back savepoint undoes SET ROLE too
 
 
 @pytest.fixture(autouse=True)
@@ -34,12 +72,14 @@ def _isolated(request, app):
         yield
         return
     with app.app_context():
-        connection = db.engine.connect()
+        connection = db.engines["platform"].connect()
+    event.listen(connection, "rollback_savepoint", _forget_role)
+    event.listen(connection, "rollback", _forget_role)
     outer = connection.begin()
     original = db.session
     # One session per app context (as Flask-SQLAlchemy does), all on the outer transaction.
     db.session = scoped_session(sessionmaker(
-        bind=connection, class_=Session, join_transaction_mode="create_savepoint"),
+        bind=connection, class_=RoleSwitchingSession, join_transaction_mode="create_savepoint"),
         scopefunc=_app_ctx_id)
     app.extensions["redis"].flushdb()
     try:

@@ -1,4 +1,6 @@
 """Bad input never reaches the database as a 500 (found by fuzzing the OpenAPI document)."""
+import pytest
+
 from tests.conftest import STRONG_PASSWORD
 
 
@@ -31,6 +33,18 @@ def test_ids_beyond_bigint_are_404(tenant_a):
     response = tenant_a.get("/departments/99999999999999999999")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("method, path", [
+    ("PATCH", "/departments/{id}"), ("DELETE", "/departments/{id}"),
+    ("PATCH", "/tickets/{id}"), ("DELETE", "/tickets/{id}"), ("POST", "/tickets/{id}/messages"),
+    ("DELETE", "/tickets/1/links/{id}"), ("PATCH", "/staff/{id}"), ("DELETE", "/tokens/{id}"),
+])
+def test_ids_beyond_bigint_are_404_for_every_method(tenant_a, method, path):
+    for huge in (2**63, 10**40):
+        response = tenant_a.call(method, path.format(id=huge), json={})
+        assert response.status_code == 404, (method, path)
+        assert response.get_json()["error"]["code"] == "not_found"
 
 
 def test_json_array_body_is_422(tenant_a):

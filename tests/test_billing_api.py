@@ -15,7 +15,7 @@ from tests.conftest import STRONG_PASSWORD
 
 
 def _tenant(slug: str) -> Tenant:
-    with context.platform_scope():
+    with context.platform_connection(), context.platform_scope():
         return db.session.query(Tenant).filter_by(slug=slug).one()
 
 
@@ -183,7 +183,7 @@ def test_ledger_sum_equals_balance_after_every_kind_of_movement(app, signup):
     api.post("/billing/plan", {"plan": "pro"})
     with app.app_context():
         charge_day(utcnow().date() + timedelta(days=1))
-        with context.platform_scope():
+        with context.platform_connection(), context.platform_scope():
             tenant_id = _tenant(body["tenant"]["slug"]).id
             assert check_invariant([tenant_id]) == []
             db.session.execute(db.text("UPDATE tenants SET balance = balance + 1 WHERE id = :t"),

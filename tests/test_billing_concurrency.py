@@ -16,7 +16,7 @@ from billing.limits import claim_ticket_slot
 from billing.models import LedgerEntry, TicketQuota
 from tenants import context
 from tenants.models import Tenant
-from tests.conftest import STRONG_PASSWORD
+from tests.conftest import STRONG_PASSWORD, remove_tenant
 
 pytestmark = pytest.mark.real_commits
 WORKERS = 12  # below the engine's pool (5 + 10 overflow)
@@ -26,17 +26,12 @@ WORKERS = 12  # below the engine's pool (5 + 10 overflow)
 def committed_tenant(app, signup):
     """A committed tenant; removed with everything it owns afterwards."""
     api, body = signup()
-    with app.app_context(), context.platform_scope():
+    with app.app_context(), context.platform_connection(), context.platform_scope():
         tenant_id = db.session.scalar(select(Tenant.id).where(
             Tenant.slug == body["tenant"]["slug"]))
         db.session.commit()
     yield api, body, tenant_id
-    with app.app_context(), db.engine.begin() as conn:
-        conn.execute(text("SELECT set_config('app.platform', 'on', true)"))
-        # The event log refuses deletes by design; a test's own tenant is the exception.
-        conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
-        conn.execute(text("DELETE FROM tenants WHERE id = :t"), {"t": tenant_id})
-        conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_append_only"))
+    remove_tenant(app, tenant_id)
 
 
 def _parallel(fn, n: int) -> list:

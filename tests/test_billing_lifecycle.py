@@ -17,7 +17,7 @@ from tests.conftest import STRONG_PASSWORD
 
 
 def _tenant_id(app, body) -> int:
-    with app.app_context(), context.platform_scope():
+    with app.app_context(), context.platform_connection(), context.platform_scope():
         return db.session.scalar(select(Tenant.id).where(Tenant.slug == body["tenant"]["slug"]))
 
 
@@ -123,7 +123,7 @@ def test_charge_day_twice_charges_once(app, signup):
         second = charge_day(tomorrow)
         db.session.commit()
         tenant_id = _tenant_id(app, body)
-        with context.platform_scope():
+        with context.platform_connection(), context.platform_scope():
             charges = db.session.scalar(select(func.count()).select_from(LedgerEntry).where(
                 LedgerEntry.tenant_id == tenant_id, LedgerEntry.kind == "daily_charge"))
     assert first.charged >= 1 and second.charged == 0
@@ -150,7 +150,7 @@ def test_forty_one_days_on_standard_end_suspended_with_ledger_equal_to_balance(a
     assert tenant_id in results[40].suspended  # day 41 could not be paid
     assert all(tenant_id not in r.suspended for r in results[:40])
     assert tenant_id in results[36].running_low  # 15.00 left: three more days
-    with app.app_context(), context.platform_scope():
+    with app.app_context(), context.platform_connection(), context.platform_scope():
         assert check_invariant([tenant_id]) == []
         assert ledger_sum(tenant_id) == db.session.get(Tenant, tenant_id).balance == 0
     mail = Queue("mail", connection=app.extensions["redis"])
@@ -209,7 +209,7 @@ def test_topup_resumes_at_once_and_releases_what_waited(app, signup):
     assert billing["ledger"][0]["kind"] == "daily_charge"
     assert api.get("/tenant").get_json()["usage"]["tickets_deferred"] == 0
     assert api.post("/departments", {"name": "Back"}).status_code == 201
-    with app.app_context(), context.platform_scope():
+    with app.app_context(), context.platform_connection(), context.platform_scope():
         assert check_invariant([tenant_id]) == []
 
 

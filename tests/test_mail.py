@@ -5,7 +5,7 @@ from rq import Queue, SimpleWorker
 from app.extensions import db
 from integrations.mail.outbox import send_mail
 from integrations.mail.sender import MailConfigError, parse_smtp_url
-from tenants.resolve import tenant_by_slug
+from tenants.resolve import tenant_id_by_slug
 from tests.fakes.smtp_server import FakeSMTP
 
 
@@ -20,14 +20,16 @@ def test_parse_smtp_url():
 
 def test_letter_is_queued_then_delivered_over_smtp(app, tenant_a):
     with app.app_context():
-        tenant_id = tenant_by_slug(tenant_a.get("/tenant").get_json()["slug"]).id
+        tenant_id = tenant_id_by_slug(tenant_a.get("/tenant").get_json()["slug"])
         with FakeSMTP() as smtp:
             app.config["SMTP_URL"] = smtp.url
             try:
                 send_mail(tenant_id=tenant_id, to=["customer@x.example"], subject="Привет",
                           text="Plain body", html="<p>HTML body</p>", kind="test")
-                assert smtp.messages == []  # nothing leaves inside the request
                 redis = app.extensions["redis"]
+                assert Queue("mail", connection=redis).count == 0  # queued at commit, not before
+                db.session.commit()
+                assert smtp.messages == []  # nothing leaves inside the request
                 SimpleWorker([Queue("mail", connection=redis)], connection=redis).work(burst=True)
             finally:
                 app.config["SMTP_URL"] = ""

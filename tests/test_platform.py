@@ -11,7 +11,7 @@ from app.departments.models import Department
 from app.extensions import db
 from app.jobs import tenant_job
 from tenants import context
-from tenants.resolve import tenant_by_slug
+from tenants.resolve import tenant_id_by_slug
 
 
 def test_openapi_document_is_valid_and_complete(app, client):
@@ -59,7 +59,7 @@ def test_tenant_job_runs_inside_its_tenant(app, signup):
     signup()
     api_a.post("/departments", {"name": "Second"})
     with app.app_context():
-        tenant_id = tenant_by_slug(api_a.get("/tenant").get_json()["slug"]).id
+        tenant_id = tenant_id_by_slug(api_a.get("/tenant").get_json()["slug"])
         redis = app.extensions["redis"]
         queue = Queue("default", connection=redis)
         job = queue.enqueue(count_departments, tenant_id)

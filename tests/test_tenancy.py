@@ -8,11 +8,11 @@ from app.extensions import db
 from app.staff.models import DepartmentAccess, Staff
 from tenants import context
 from tenants.context import TenantContextError
-from tenants.resolve import tenant_by_slug
+from tenants.resolve import tenant_id_by_slug
 
 
 def _tenant_id(api) -> int:
-    return tenant_by_slug(api.get("/tenant").get_json()["slug"]).id
+    return tenant_id_by_slug(api.get("/tenant").get_json()["slug"])
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_orm_guard_fails_closed_without_context(app, two):
         context.clear()
         assert db.session.scalars(select(Department)).all() == []
         assert db.session.scalars(select(Staff)).all() == []
-        with context.platform_scope():  # the explicit opt-out sees everything
+        with context.platform_connection(), context.platform_scope():  # the explicit opt-out sees everything
             assert len(db.session.scalars(select(Department)).all()) >= 3
 
 

@@ -107,7 +107,8 @@ def test_agent_sees_only_their_departments(client, admin):
 
 def test_reply_errors_keep_the_typed_text(client, admin):
     number = new_ticket(admin, "Files")
-    empty = client.post(f"/app/tickets/{number}/messages", data={"body": "<p> </p>"})
+    empty = client.post(f"/app/tickets/{number}/messages",
+                        data={"body": "<p> </p>", "body_format": "html"})  # as the editor posts
     assert empty.status_code == 422
     assert "Write a message." in empty.get_data(as_text=True)
 

@@ -15,7 +15,9 @@ def test_create_and_get_ticket_json_as_documented(tenant_a):
     assert body["requester"] == {"email": "cus@client.example", "name": "Cus Tomer"}
     [message] = body["messages"]
     assert message["author"] == {"kind": "customer", "name": "Cus Tomer"}
-    assert message["body_html"] == "It <b>burns</b>." and message["internal"] is False
+    # The body is plain text unless declared HTML: escaped once, kept whole.
+    assert message["body_html"] == "<p>It &lt;b&gt;burns&lt;/b&gt;.</p>"
+    assert message["internal"] is False
     assert message["attachments"] == []
     again = tenant_a.get("/tickets/1").get_json()
     assert again["subject"] == "Printer on fire" and again["messages"][0]["id"] == message["id"]
@@ -108,10 +110,11 @@ def test_reply_note_and_collision(tenant_a):
     assert note.status_code == 201 and note.get_json()["message"]["internal"] is True
     assert note.get_json()["ticket"]["first_response_at"] is None
     reply = tenant_a.post("/tickets/1/messages", {"body": "Hello <script>x</script>there",
+                                                  "body_format": "html",
                                                   "seen_version": version})
     assert reply.status_code == 201
     body = reply.get_json()
-    assert body["message"]["body_html"] == "Hello there"
+    assert body["message"]["body_html"] == "Hello there"  # declared HTML is sanitized
     assert body["message"]["author"]["kind"] == "staff"
     assert body["ticket"]["first_response_at"] and body["ticket"]["status"] == "open"
     # A colleague's view from before that reply collides; the text is returned, not stored.

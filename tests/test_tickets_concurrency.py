@@ -10,6 +10,7 @@ from app.tickets.models import Ticket, ticket_counters
 from app.tickets.service import create_ticket
 from tenants import context
 from tenants.models import Tenant
+from tests.conftest import remove_tenant
 
 pytestmark = pytest.mark.real_commits
 CREATIONS = 50
@@ -19,17 +20,12 @@ CREATIONS = 50
 def committed_tenant(app, signup):
     """A committed tenant; removed with everything it owns afterwards."""
     _api, body = signup()
-    with app.app_context(), context.platform_scope():
+    with app.app_context(), context.platform_connection(), context.platform_scope():
         tenant_id = db.session.scalar(select(Tenant.id).where(
             Tenant.slug == body["tenant"]["slug"]))
         db.session.commit()
     yield tenant_id
-    with app.app_context(), db.engine.begin() as conn:
-        conn.execute(text("SELECT set_config('app.platform', 'on', true)"))
-        # The event log refuses deletes by design; a test's own tenant is the exception.
-        conn.execute(text("ALTER TABLE events DISABLE TRIGGER events_append_only"))
-        conn.execute(text("DELETE FROM tenants WHERE id = :t"), {"t": tenant_id})
-        conn.execute(text("ALTER TABLE events ENABLE TRIGGER events_append_only"))
+    remove_tenant(app, tenant_id)
 
 
 def test_50_parallel_creations_get_numbers_1_to_50(app, committed_tenant):

@@ -70,9 +70,10 @@ def dangers(markup: str) -> list[str]:
 def test_payload_is_defused(payload):
     clean = sanitize_html(payload)
     assert not dangers(clean), clean
-    # Through the body pipeline (whether taken as HTML or as text) it is harmless too.
-    safe, _text = prepare_body(payload)
-    assert not dangers(safe), safe
+    # Through the body pipeline, declared as HTML or as typed text, it is harmless too.
+    for body_format in ("html", "text"):
+        safe, _text = prepare_body(payload, body_format=body_format)
+        assert not dangers(safe), (body_format, safe)
 
 
 def test_dangers_detector_itself_works():
@@ -91,7 +92,7 @@ def test_formatting_and_safe_links_survive():
 def test_plain_text_is_escaped_into_paragraphs():
     assert text_to_html("a < b & c\nnext\n\nsecond") == \
         "<p>a &lt; b &amp; c<br>next</p><p>second</p>"
-    safe, text = prepare_body("5 <three> 7")
+    safe, text = prepare_body("5 <three> 7", body_format="text")
     assert safe == "<p>5 &lt;three&gt; 7</p>" and text == "5 <three> 7"
 
 

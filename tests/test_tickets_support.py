@@ -5,7 +5,7 @@ from app.departments.service import create_department
 from app.extensions import db
 from app.staff.service import create_staff
 from app.tickets import service
-from tenants.context import platform_scope
+from tenants.context import platform_connection, platform_scope
 from tenants.models import Tenant
 from tests.conftest import STRONG_PASSWORD, Api, unique
 
@@ -46,7 +46,7 @@ def make_pro(app, api: Api) -> None:
     """Lift the Standard plan's small staff and ticket limits for tests that need more."""
     slug = api.get("/tenant").get_json()["slug"]
     with app.app_context():
-        with platform_scope():  # PLATFORM-WIDE: a test changes a tenant's plan
+        with platform_connection(), platform_scope():  # PLATFORM-WIDE: a test changes a tenant's plan
             db.session.execute(update(Tenant).where(Tenant.slug == slug).values(plan="pro"))
         db.session.commit()
         db.session.remove()

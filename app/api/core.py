@@ -8,10 +8,18 @@ from functools import wraps
 
 from flask import Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from pydantic import BaseModel, ValidationError
 
-from app.api import bp
-from app.errors import BadRequest, Forbidden, ServiceError, TooLarge, Unauthorized, ValidationFailed
+from app.api import bp, strict_json
+from app.errors import (
+    Forbidden,
+    ServiceError,
+    TooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 
 @dataclass
@@ -60,31 +68,38 @@ def _check_text(value, name: str = "body") -> None:
 def parse_body(model: type[BaseModel]) -> BaseModel:
     limit = current_app.config.get("MAX_JSON_LENGTH", 1024 * 1024)
     if request.content_length and request.content_length > limit:
-        raise TooLarge(_("The body is larger than %(n)d bytes.", n=limit))
+        raise TooLarge(ngettext("The body is larger than %(num)d byte.",
+                                "The body is larger than %(num)d bytes.", limit))
     raw = request.get_data(cache=True)
     if len(raw) > limit:
-        raise TooLarge(_("The body is larger than %(n)d bytes.", n=limit))
+        raise TooLarge(ngettext("The body is larger than %(num)d byte.",
+                                "The body is larger than %(num)d bytes.", limit))
+    # application/json or application/*+json; a form's body has already been read as a form.
+    if not request.is_json and (raw.strip() or request.mimetype):
+        raise UnsupportedMediaType()
     if not raw.strip():
-        payload = {}
-    else:
-        payload = request.get_json(silent=True, force=True)
-        if payload is None:
-            raise BadRequest(_("The body is not valid JSON."))
+        # An operation with a body needs one, even if it is just {} (all fields optional).
+        needed = _("Send a JSON object as the body.")
+        raise ValidationFailed(needed, fields={"body": needed})
+    payload = strict_json.load(raw)
     if not isinstance(payload, dict):
         raise ValidationFailed(fields={"body": _("Expected a JSON object.")})
     _check_text(payload)
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        raise ValidationFailed(fields=_fields(exc)) from None
+    return _validate(model, payload)
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
     data = {k: v for k, v in request.args.items() if v != ""}
+    return _validate(model, data)
+
+
+def _validate(model: type[BaseModel], data: dict) -> BaseModel:
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed(fields=_fields(exc)) from None
+    strict_json.check_integers(parsed.model_dump())
+    return parsed
 
 
 def current_staff():

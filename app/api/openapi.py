@@ -12,7 +12,9 @@ REF = "#/components/schemas/{model}"
 ERROR_TEXT = {
     400: "Malformed request", 401: "Missing or invalid token", 402: "Plan limit or balance",
     403: "Not allowed for this role", 404: "Not found (also any other tenant's object)",
-    409: "Conflict", 413: "Too large", 422: "Validation error", 429: "Rate limited",
+    409: "Conflict", 413: "Too large",
+    415: "The body is not sent as application/json (or application/*+json)",
+    422: "Validation error (a missing body too)", 429: "Rate limited",
 }
 
 
@@ -53,7 +55,8 @@ def build_document() -> dict:
         if op.response is not None:
             ok["content"] = {"application/json": {"schema": {"$ref": refs[op.response]}}}
         item["responses"][str(op.status)] = ok
-        codes = set(op.errors) | ({400, 413, 422} if op.body else set())
+        # Any request can be malformed (a NUL character, a bad cursor): 400 is always possible.
+        codes = set(op.errors) | {400} | ({413, 415, 422} if op.body else set())
         codes |= {401} if op.auth else set()
         codes |= {403} if op.roles else set()
         codes |= {422} if op.query else set()

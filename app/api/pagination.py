@@ -5,12 +5,13 @@ import binascii
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
+from app.api.limits import MAX_CURSOR
 from app.errors import ValidationFailed
 from app.extensions import db
 
 
 class ListQuery(BaseModel):
-    cursor: str | None = None
+    cursor: str | None = Field(None, max_length=MAX_CURSOR)
     limit: int = Field(50, ge=1, le=100)
 
 

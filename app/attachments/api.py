@@ -7,7 +7,6 @@ from app.api.core import endpoint
 from app.attachments import service
 from app.attachments.responses import attachment_json, file_response
 from app.errors import TooLarge, ValidationFailed
-from app.extensions import db
 from app.tickets.settings import get_settings
 
 
@@ -42,7 +41,6 @@ def _uploaded_file() -> service.NewFile:
           tag="attachments", response=AttachmentOut, status=201, errors=(413, 422))
 def upload_attachment(staff):
     attachment = service.upload(actor=staff, file=_uploaded_file())
-    db.session.commit()
     return attachment_json(attachment), 201
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import filetype
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.attachments.models import Attachment
@@ -23,6 +24,7 @@ from app.staff.models import Staff
 from app.tickets.access import require
 from app.tickets.models import Ticket
 from app.tickets.settings import get_settings
+from app.unit_of_work import on_rollback
 from tenants import context
 
 MB = 1024 * 1024
@@ -78,10 +80,9 @@ def check_files(files: list[NewFile]) -> list[CheckedFile]:
     rules = get_settings("attachments")
     limit, allowed = int(rules["max_file_bytes"]), set(rules["allowed_types"])
     if len(files) > int(rules["max_files"]):
-        raise ValidationFailed(
-            _("At most %(n)d files per message.", n=int(rules["max_files"])),
-            fields={"attachments": _("At most %(n)d files per message.",
-                                     n=int(rules["max_files"]))})
+        message = ngettext("At most %(num)d file per message.",
+                           "At most %(num)d files per message.", int(rules["max_files"]))
+        raise ValidationFailed(message, fields={"attachments": message})
     checked = []
     for file in files:
         name = safe_filename(file.filename)
@@ -105,7 +106,9 @@ def _store(file: CheckedFile, *, actor, ticket_id: int | None,
            message_id: int | None) -> Attachment:
     tenant_id = context.current_tenant_id()
     key = f"{tenant_id}/{uuid.uuid4().hex}"
-    get_storage().put(key, file.data, file.content_type)
+    storage = get_storage()
+    storage.put(key, file.data, file.content_type)
+    on_rollback(lambda: storage.delete(key))  # no row, no bytes: a rolled-back upload leaves none
     attachment = Attachment(
         ticket_id=ticket_id, message_id=message_id, filename=file.filename,
         content_type=file.content_type, size=len(file.data),

@@ -1,16 +1,15 @@
 """API: tokens (a script's login, or another token for the same staff member)."""
 from datetime import datetime
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
+from app.auth.devices import COOKIE as DEVICE_COOKIE
 from app.auth.login import authenticate
 from app.auth.tokens import create_token, revoke_token
 from app.errors import Unauthorized, ValidationFailed
-from app.extensions import db
-from tenants import context
 from tenants.resolve import tenant_by_slug
 
 
@@ -39,13 +38,12 @@ def api_create_token(data: TokenIn):
                    if not getattr(data, f)}
         if missing:
             raise ValidationFailed(fields=missing)
-        tenant = tenant_by_slug(data.tenant)
-        if tenant is None:
+        if tenant_by_slug(data.tenant) is None:
             raise Unauthorized(_("Wrong e-mail or password."))
-        context.set_tenant(tenant.id)
-        staff = authenticate(email=data.email, password=data.password)
+        staff = authenticate(email=data.email, password=data.password,
+                             address=request.remote_addr,
+                             device=request.cookies.get(DEVICE_COOKIE))
     token, plaintext = create_token(staff, data.name)
-    db.session.commit()
     return {"id": token.id, "token": plaintext, "name": token.name,
             "created_at": token.created_at.isoformat()}, 201
 
@@ -54,4 +52,3 @@ def api_create_token(data: TokenIn):
           status=204, errors=(404,))
 def api_revoke_token(staff, token_id: int):
     revoke_token(staff, token_id)
-    db.session.commit()

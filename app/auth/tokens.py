@@ -11,6 +11,7 @@ from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import Staff
 from tenants import context
+from tenants.resolve import tenant_id_for
 
 PREFIX = "hd_"
 
@@ -47,19 +48,19 @@ def staff_for_token(plaintext: str) -> Staff | None:
     """Resolve a bearer token to its staff member and enter its tenant."""
     if not plaintext.startswith(PREFIX):
         return None
-    with context.platform_scope():  # PLATFORM-WIDE: tokens are looked up before the tenant is known
-        token = db.session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == _digest(plaintext))
-        )
+    digest = _digest(plaintext)
+    tenant_id = tenant_id_for("tenant_by_token_hash", digest)
+    if tenant_id is None:
+        return None
+    context.set_tenant(tenant_id)
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or token.revoked_at is not None:
         return None
-    context.set_tenant(token.tenant_id)
     staff = db.session.get(Staff, token.staff_id)
     if staff is None or not staff.active:
         return None
     now = utcnow()
     last = token.last_used_at
-    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo))
-                        ).total_seconds() > 60:
+    if last is None or (now - last).total_seconds() > 60:
         token.last_used_at = now  # at most one write a minute per token, not one per call
     return staff

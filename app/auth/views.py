@@ -1,4 +1,5 @@
-"""Pages: my profile (language, password) and my API tokens."""
+"""Pages: my profile (language, password, sessions) and my API tokens; signing a staff
+member out everywhere."""
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.models import ApiToken
+from app.auth.sessions import is_current, open_sessions, sign_out_everywhere
 from app.auth.tokens import create_token, revoke_token
 from app.errors import ServiceError
 from app.extensions import db
@@ -41,13 +43,32 @@ def profile():
             update_staff(actor=current_user, staff_id=current_user.id, name=form.name.data,
                          language=form.language.data or None,
                          password=form.password.data or None)
-            db.session.commit()
             session["lang"] = form.language.data or None
             flash(_("Saved."), "success")
             return redirect(url_for(".profile"))
         except ServiceError as exc:
             apply_form_errors(form, exc)
-    return render_template("auth/profile.html", form=form)
+    tokens = db.session.scalars(select(ApiToken).where(
+        ApiToken.staff_id == current_user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id.desc())).all()
+    sessions = [(row, is_current(row, current_user)) for row in open_sessions(current_user.id)]
+    return render_template("auth/profile.html", form=form, sessions=sessions, tokens=tokens)
+
+
+@bp.post("/profile/sign-out-others")
+@staff_page()
+def sign_out_others():
+    sign_out_everywhere(actor=current_user, staff_id=current_user.id, keep_current=True)
+    flash(_("Your other sessions are signed out."), "success")
+    return redirect(url_for(".profile"))
+
+
+@bp.post("/staff/<int:staff_id>/sign-out-everywhere")
+@staff_page("admin")
+def sign_out_staff(staff_id: int):
+    sign_out_everywhere(actor=current_user, staff_id=staff_id)
+    flash(_("Every session of this staff member is signed out."), "success")
+    return redirect(url_for("staff.edit", staff_id=staff_id))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -57,7 +78,6 @@ def tokens():
     created = None
     if form.validate_on_submit():
         token, created = create_token(current_user, form.name.data)
-        db.session.commit()
         form = TokenForm(formdata=None)
     mine = db.session.scalars(select(ApiToken).where(ApiToken.staff_id == current_user.id)
                               .order_by(ApiToken.id.desc())).all()
@@ -68,6 +88,5 @@ def tokens():
 @staff_page()
 def revoke(token_id: int):
     revoke_token(current_user, token_id)
-    db.session.commit()
     flash(_("Token revoked."), "success")
     return redirect(url_for(".tokens"))

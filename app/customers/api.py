@@ -3,10 +3,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from app.api.core import endpoint
+from app.api.limits import Name
 from app.api.pagination import ListQuery, paginate
 from app.customers import service
 from app.customers.models import Customer, Organization
-from app.extensions import db
+
+MAX_DOMAINS = 50
 
 
 class CustomerIn(BaseModel):
@@ -41,12 +43,12 @@ class CustomerQuery(ListQuery):
 
 class OrganizationIn(BaseModel):
     name: str = Field(max_length=200)
-    domains: list[str] = Field([], max_length=50)
+    domains: list[Name] = Field([], max_length=MAX_DOMAINS)
 
 
 class OrganizationPatch(BaseModel):
     name: str | None = Field(None, max_length=200)
-    domains: list[str] | None = Field(None, max_length=50)
+    domains: list[Name] | None = Field(None, max_length=MAX_DOMAINS)
 
 
 class OrganizationOut(BaseModel):
@@ -85,7 +87,6 @@ def list_customers(staff, query: CustomerQuery):
 def create_customer(staff, data: CustomerIn):
     customer = service.create_customer(actor=staff, email=data.email, name=data.name,
                                        organization_id=data.organization_id)
-    db.session.commit()
     return customer_json(customer), 201
 
 
@@ -102,7 +103,6 @@ def get_customer(staff, customer_id: int):
 def update_customer(staff, customer_id: int, data: CustomerPatch):
     customer = service.update_customer(actor=staff, customer_id=customer_id,
                                        changes=data.model_dump(exclude_unset=True))
-    db.session.commit()
     return customer_json(customer)
 
 
@@ -119,7 +119,6 @@ def list_organizations(staff, query: ListQuery):
 def create_organization(staff, data: OrganizationIn):
     organization = service.create_organization(actor=staff, name=data.name,
                                                domains=data.domains)
-    db.session.commit()
     return organization_json(organization), 201
 
 
@@ -136,7 +135,6 @@ def get_organization(staff, organization_id: int):
 def update_organization(staff, organization_id: int, data: OrganizationPatch):
     organization = service.update_organization(actor=staff, organization_id=organization_id,
                                                name=data.name, domains=data.domains)
-    db.session.commit()
     return organization_json(organization)
 
 
@@ -145,4 +143,3 @@ def update_organization(staff, organization_id: int, data: OrganizationPatch):
           tag="customers", status=204, roles=("admin", "manager"), errors=(404,))
 def delete_organization(staff, organization_id: int):
     service.delete_organization(actor=staff, organization_id=organization_id)
-    db.session.commit()

@@ -64,7 +64,6 @@ def customers():
             customer = service.create_customer(
                 actor=current_user, email=form.email.data, name=form.name.data or "",
                 organization_id=int_or_none(form.organization_id.data))
-            db.session.commit()
             return redirect(url_for(".customer", customer_id=customer.id))
         except ServiceError as exc:
             apply_form_errors(form, exc)
@@ -92,7 +91,6 @@ def customer(customer_id: int):
             service.update_customer(actor=current_user, customer_id=record.id, changes={
                 "name": form.name.data or "", "email": form.email.data,
                 "organization_id": int_or_none(form.organization_id.data)})
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".customer", customer_id=record.id))
         except ServiceError as exc:
@@ -112,7 +110,6 @@ def organizations():
         try:
             organization = service.create_organization(
                 actor=current_user, name=form.name.data, domains=_split(form.domains.data))
-            db.session.commit()
             flash(_("Organization “%(name)s” created.", name=organization.name), "success")
             return redirect(url_for(".organizations"))
         except ServiceError as exc:
@@ -136,7 +133,6 @@ def organization(organization_id: int):
         try:
             service.update_organization(actor=current_user, organization_id=record.id,
                                         name=form.name.data, domains=_split(form.domains.data))
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".organization", organization_id=record.id))
         except ServiceError as exc:
@@ -152,6 +148,5 @@ def organization(organization_id: int):
 @staff_page(*EDITORS)
 def delete_organization(organization_id: int):
     service.delete_organization(actor=current_user, organization_id=organization_id)
-    db.session.commit()
     flash(_("Organization deleted; its customers and tickets are kept."), "success")
     return redirect(url_for(".organizations"))

@@ -6,7 +6,6 @@ from app.api.core import endpoint
 from app.api.pagination import ListQuery, paginate
 from app.departments import service
 from app.departments.models import Department
-from app.extensions import db
 
 
 class DepartmentIn(BaseModel):
@@ -46,7 +45,6 @@ def list_departments(staff, query: ListQuery):
 def create_department(staff, data: DepartmentIn):
     department = service.create_department(actor=staff, name=data.name,
                                            description=data.description)
-    db.session.commit()
     return department_json(department), 201
 
 
@@ -62,7 +60,6 @@ def get_department(staff, department_id: int):
 def update_department(staff, department_id: int, data: DepartmentPatch):
     department = service.update_department(actor=staff, department_id=department_id,
                                            name=data.name, description=data.description)
-    db.session.commit()
     return department_json(department)
 
 
@@ -71,4 +68,3 @@ def update_department(staff, department_id: int, data: DepartmentPatch):
           status=204, roles=("admin",), errors=(404, 409))
 def delete_department(staff, department_id: int):
     service.delete_department(actor=staff, department_id=department_id)
-    db.session.commit()

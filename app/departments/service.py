@@ -2,6 +2,7 @@
 from collections.abc import Callable
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.departments.models import Department
@@ -63,8 +64,10 @@ def delete_department(*, actor, department_id: int) -> None:
     department = get_department(department_id)
     in_use = sum(check(department.id) for check in usage_checks)
     if in_use:
-        raise Conflict(_("“%(name)s” is used by %(n)d tickets; move them to another department "
-                         "first.", name=department.name, n=in_use))
+        raise Conflict(ngettext(
+            "“%(name)s” is used by %(num)d ticket; move it to another department first.",
+            "“%(name)s” is used by %(num)d tickets; move them to another department first.",
+            in_use, name=department.name))
     record_event(actor, "department.deleted", department, {"name": department.name})
     db.session.delete(department)
     db.session.flush()

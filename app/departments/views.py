@@ -31,7 +31,6 @@ def index():
         try:
             department = service.create_department(actor=current_user, name=form.name.data,
                                                    description=form.description.data)
-            db.session.commit()
             flash(_("Department “%(name)s” created.", name=department.name), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -49,7 +48,6 @@ def edit(department_id: int):
         try:
             service.update_department(actor=current_user, department_id=department.id,
                                       name=form.name.data, description=form.description.data)
-            db.session.commit()
             flash(_("Department saved."), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -62,7 +60,6 @@ def edit(department_id: int):
 def delete(department_id: int):
     try:
         service.delete_department(actor=current_user, department_id=department_id)
-        db.session.commit()
         flash(_("Department deleted."), "success")
     except ServiceError as exc:
         db.session.rollback()

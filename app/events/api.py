@@ -1,9 +1,10 @@
 """API: the event log."""
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
+from app.api.limits import MAX_NAME
 from app.api.pagination import ListQuery, paginate
 from app.events.models import Event
 from app.events.service import events_query
@@ -11,8 +12,8 @@ from app.events.service import events_query
 
 class EventQuery(ListQuery):
     actor_id: int | None = None
-    action: str | None = None
-    object_type: str | None = None
+    action: str | None = Field(None, max_length=MAX_NAME)
+    object_type: str | None = Field(None, max_length=MAX_NAME)
     since: datetime | None = None
     until: datetime | None = None
 

@@ -1,9 +1,11 @@
-"""Page: the event log with filters (admins and managers)."""
+"""Page: the event log with filters (admins and managers), each event as a sentence."""
 from datetime import datetime, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.events.describe import describe_all
 from app.events.models import Event
 from app.events.service import events_query
 from app.extensions import db
@@ -12,6 +14,15 @@ from app.web.guards import staff_page
 
 bp = Blueprint("events", __name__, url_prefix="/app/events")
 PAGE = 50
+# The "What" filter: areas of the help desk, as action prefixes (events_query matches them).
+AREAS = [("ticket.", _l("Tickets")), ("staff.", _l("Staff")), ("login.", _l("Sign-ins")),
+         ("token.", _l("API tokens")), ("department.", _l("Departments")),
+         ("customer.", _l("Customers")), ("organization.", _l("Organizations")),
+         ("attachment.", _l("Files")), ("settings.", _l("Help desk settings")),
+         ("custom_field.", _l("Custom fields")), ("routing_rule.", _l("Routing rules")),
+         ("response_template.", _l("Response templates")), ("sla.", _l("SLA")),
+         ("tenant.", _l("Company settings")), ("billing.", _l("Billing")),
+         ("mail.", _l("Mail"))]
 
 
 def _date(name: str):
@@ -34,8 +45,8 @@ def index():
         stmt = stmt.where(Event.id < before)
     events = db.session.scalars(stmt.order_by(Event.id.desc()).limit(PAGE + 1)).all()
     more = len(events) > PAGE
-    actions = db.session.scalars(select(Event.action).distinct().order_by(Event.action)).all()
-    return render_template("events/index.html", events=events[:PAGE], more=more,
-                           actions=actions, staff=db.session.scalars(
+    events = events[:PAGE]
+    return render_template("events/index.html", events=events, more=more, areas=AREAS,
+                           sentences=describe_all(events), staff=db.session.scalars(
                                select(Staff).order_by(Staff.name)).all(),
                            args=request.args)

@@ -17,9 +17,14 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=redis_connection())
 
 
-def enqueue(func, *args, queue_name: str = "default", **kwargs):
-    """Enqueue ``func`` (a ``tenant_job`` takes the tenant id as its first argument)."""
-    return queue(queue_name).enqueue(func, *args, **kwargs)
+def enqueue(func, *args, queue_name: str = "default", **kwargs) -> None:
+    """Enqueue ``func`` once the current transaction commits (a ``tenant_job`` takes the
+    tenant id as its first argument). A rolled-back request or job enqueues nothing, and a
+    job never starts before the rows it reads are committed."""
+    from app.unit_of_work import after_commit
+
+    target = queue(queue_name)
+    after_commit(lambda: target.enqueue(func, *args, **kwargs))
 
 
 def _app():
@@ -78,11 +83,14 @@ def tenant_job(func):
 
 
 def platform_job(func):
-    """Run a platform-wide job (daily billing …) inside an app context."""
+    """Run a platform-wide job (daily billing, sweeps …) inside an app context, on the
+    platform's database connection."""
 
     @wraps(func)
     def run(*args, **kwargs):
-        with _job_context() as session:
+        from tenants.context import platform_connection
+
+        with platform_connection(), _job_context() as session:
             return _committed(session, func, *args, **kwargs)
 
     return run

@@ -3,8 +3,8 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
+from app.api.limits import Choice
 from app.errors import ValidationFailed
-from app.extensions import db
 from app.responses import service
 from app.responses.context import custom_field_keys, ticket_values
 from app.responses.models import ResponseTemplate
@@ -18,8 +18,8 @@ class TemplateIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     body: str = Field("", max_length=service.MAX_BODY)
     department_id: int | None = None
-    set_status: str | None = Field(None, description=", ".join(STATUSES))
-    set_priority: str | None = Field(None, description=", ".join(PRIORITIES))
+    set_status: Choice | None = Field(None, description=", ".join(STATUSES))
+    set_priority: Choice | None = Field(None, description=", ".join(PRIORITIES))
     set_assignee_id: int | None = None
 
 
@@ -27,8 +27,8 @@ class TemplatePatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = Field(None, max_length=service.MAX_BODY)
     department_id: int | None = None
-    set_status: str | None = None
-    set_priority: str | None = None
+    set_status: Choice | None = None
+    set_priority: Choice | None = None
     set_assignee_id: int | None = None
 
 
@@ -91,7 +91,6 @@ def list_templates(staff, query: TemplateSearch):
           body=TemplateIn, response=TemplateOut, status=201, roles=MANAGERS, errors=(404, 409))
 def create_template(staff, data: TemplateIn):
     template = service.create_template(actor=staff, **data.model_dump())
-    db.session.commit()
     return template_json(template, custom_field_keys()), 201
 
 
@@ -107,7 +106,6 @@ def get_template(staff, response_id: int):
 def update_template(staff, response_id: int, data: TemplatePatch):
     template = service.update_template(actor=staff, template_id=response_id,
                                        **data.model_dump(exclude_unset=True))
-    db.session.commit()
     return template_json(template, custom_field_keys())
 
 
@@ -115,7 +113,6 @@ def update_template(staff, response_id: int, data: TemplatePatch):
           tag="responses", status=204, roles=MANAGERS, errors=(404,))
 def delete_template(staff, response_id: int):
     service.delete_template(actor=staff, template_id=response_id)
-    db.session.commit()
 
 
 @endpoint("/responses/<int:response_id>/render", "POST",

@@ -1,5 +1,6 @@
 """Response template service: create, edit, delete, search for the picker, render for a ticket."""
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import event, func, or_, select, update
 
 from app.departments.models import Department
@@ -73,7 +74,8 @@ def _clean(values: dict, *, exclude_id: int | None = None) -> dict:
     if "body" in values:
         body = values["body"] or ""
         if len(body) > MAX_BODY:
-            fields["body"] = _("The text is longer than %(n)d characters.", n=MAX_BODY)
+            fields["body"] = ngettext("The text is longer than %(num)d character.",
+                                      "The text is longer than %(num)d characters.", MAX_BODY)
         else:
             out["body"] = sanitize(body)
     if values.get("set_status") not in (None, *STATUSES):
@@ -139,7 +141,8 @@ def update_template(*, actor, template_id: int, **changes) -> ResponseTemplate:
     if after != before:
         db.session.flush()
         record_event(actor, "response_template.updated", template,
-                     {"before": {k: v for k, v in before.items() if after[k] != v},
+                     {"name": template.name,
+                      "before": {k: v for k, v in before.items() if after[k] != v},
                       "after": {k: v for k, v in after.items() if before[k] != v}})
     return template
 

@@ -10,7 +10,6 @@ from wtforms.validators import DataRequired, Length
 
 from app.departments.service import list_departments
 from app.errors import ServiceError
-from app.extensions import db
 from app.responses import service
 from app.responses.context import custom_field_keys
 from app.responses.render import KNOWN, render
@@ -90,7 +89,6 @@ def create():
     if form.validate_on_submit():
         try:
             template = service.create_template(actor=current_user, **form.values())
-            db.session.commit()
             flash(_("Template “%(name)s” created.", name=template.name), "success")
             return redirect(url_for(".edit", response_id=template.id))
         except ServiceError as exc:
@@ -109,7 +107,6 @@ def edit(response_id: int):
         try:
             service.update_template(actor=current_user, template_id=template.id,
                                     **form.values())
-            db.session.commit()
             flash(_("Template saved."), "success")
             return redirect(url_for(".edit", response_id=template.id))
         except ServiceError as exc:
@@ -121,6 +118,5 @@ def edit(response_id: int):
 @staff_page(*MANAGERS)
 def delete(response_id: int):
     service.delete_template(actor=current_user, template_id=response_id)
-    db.session.commit()
     flash(_("Template deleted."), "success")
     return redirect(url_for(".index"))

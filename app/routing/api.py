@@ -2,7 +2,18 @@
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
-from app.extensions import db
+from app.api.limits import (
+    MAX_BODY,
+    MAX_FIELDS,
+    MAX_ITEMS,
+    MAX_SUBJECT,
+    Choice,
+    Email,
+    FieldKey,
+    FieldValue,
+    Name,
+    Text,
+)
 from app.routing import service
 from app.routing.models import RoutingRule
 from app.tickets.hooks import TicketDraft
@@ -11,21 +22,25 @@ ADMINS = ("admin",)
 
 
 class Conditions(BaseModel):
-    channels: list[str] = Field(default_factory=list, description="any of these channels")
-    senders: list[str] = Field(default_factory=list,
-                               description="addresses, or domains (example.com / @example.com)")
-    words: list[str] = Field(default_factory=list, description="any of these words or phrases")
-    words_in: str = Field("any", description="any, subject or body")
-    organization_ids: list[int] = Field(default_factory=list)
-    custom_fields: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    channels: list[Choice] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                   description="any of these channels")
+    senders: list[Email] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                 description="addresses, or domains (example.com / @example.com)")
+    words: list[Name] = Field(default_factory=list, max_length=MAX_ITEMS,
+                              description="any of these words or phrases")
+    words_in: Choice = Field("any", description="any, subject or body")
+    organization_ids: list[int] = Field(default_factory=list, max_length=MAX_ITEMS)
+    custom_fields: dict[FieldKey, Text | int | float | bool] = Field(default_factory=dict,
+                                                                    max_length=MAX_FIELDS)
 
 
 class Actions(BaseModel):
     department_id: int | None = None
     assignee_id: int | None = None
-    priority: str | None = None
-    type: str | None = None
-    tags: list[str] = Field(default_factory=list, description="added to the ticket's tags")
+    priority: Choice | None = None
+    type: Choice | None = None
+    tags: list[Name] = Field(default_factory=list, max_length=MAX_ITEMS,
+                             description="added to the ticket's tags")
 
 
 class RuleIn(BaseModel):
@@ -57,16 +72,17 @@ class RuleList(BaseModel):
 
 
 class ReorderIn(BaseModel):
-    ids: list[int] = Field(description="every rule id, in the new firing order")
+    ids: list[int] = Field(max_length=service.MAX_RULES,
+                           description="every rule id, in the new firing order")
 
 
 class DryRunIn(BaseModel):
-    channel: str = "email"
-    requester_email: str = ""
-    subject: str = ""
-    body: str = ""
+    channel: Choice = "email"
+    requester_email: Email = ""
+    subject: str = Field("", max_length=MAX_SUBJECT)
+    body: str = Field("", max_length=MAX_BODY)
     organization_id: int | None = None
-    custom_fields: dict = Field(default_factory=dict)
+    custom_fields: dict[FieldKey, FieldValue] = Field(default_factory=dict, max_length=MAX_FIELDS)
 
 
 class DryRunOut(BaseModel):
@@ -95,7 +111,6 @@ def create_rule(staff, data: RuleIn):
     rule = service.create_rule(actor=staff, name=data.name, enabled=data.enabled,
                                conditions=data.conditions.model_dump(),
                                actions=data.actions.model_dump())
-    db.session.commit()
     return rule_json(rule), 201
 
 
@@ -113,7 +128,6 @@ def update_rule(staff, rule_id: int, data: RulePatch):
         actor=staff, rule_id=rule_id, name=data.name, enabled=data.enabled,
         conditions=data.conditions.model_dump() if data.conditions else None,
         actions=data.actions.model_dump() if data.actions else None)
-    db.session.commit()
     return rule_json(rule)
 
 
@@ -121,14 +135,12 @@ def update_rule(staff, rule_id: int, data: RulePatch):
           tag="routing", status=204, roles=ADMINS, errors=(404,))
 def delete_rule(staff, rule_id: int):
     service.delete_rule(actor=staff, rule_id=rule_id)
-    db.session.commit()
 
 
 @endpoint("/routing/rules/reorder", "POST", summary="Set the firing order of the rules",
           tag="routing", body=ReorderIn, response=RuleList, roles=ADMINS)
 def reorder_rules(staff, data: ReorderIn):
     rules = service.reorder_rules(actor=staff, rule_ids=data.ids)
-    db.session.commit()
     return {"items": [rule_json(r) for r in rules], "next_cursor": None}
 
 

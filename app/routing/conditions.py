@@ -2,6 +2,7 @@
 import re
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.customers.models import Organization
@@ -20,14 +21,16 @@ SENDER = re.compile(r"^(?:[^@\s]+@)?@?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-
 
 def _strings(field: str, values, *, max_length: int) -> list[str]:
     if not isinstance(values, list) or len(values) > MAX_ITEMS:
-        raise ValidationFailed(fields={field: _("Expected a list of at most %(n)d entries.",
-                                                n=MAX_ITEMS)})
+        raise ValidationFailed(fields={field: ngettext(
+            "Expected a list of at most %(num)d entry.",
+            "Expected a list of at most %(num)d entries.", MAX_ITEMS)})
     out = []
     for value in values:
         value = str(value).strip()
         if len(value) > max_length:
-            raise ValidationFailed(fields={field: _("Entries are at most %(n)d characters.",
-                                                    n=max_length)})
+            raise ValidationFailed(fields={field: ngettext(
+                "Entries are at most %(num)d character.",
+                "Entries are at most %(num)d characters.", max_length)})
         if value and value not in out:
             out.append(value)
     return out

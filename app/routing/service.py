@@ -1,6 +1,7 @@
 """Routing rule service: create, edit, order, enable/disable, delete — and ``apply_routing``,
 the ``before_ticket_created`` hook that sorts every new ticket on every channel."""
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import event, func, select, update
 
 from app.departments.models import Department
@@ -54,7 +55,8 @@ def create_rule(*, actor, name: str, conditions: dict | None = None,
     actions = clean_actions(actions or {})
     count = db.session.scalar(select(func.count()).select_from(RoutingRule))
     if count >= MAX_RULES:
-        raise ValidationFailed(_("At most %(n)d routing rules.", n=MAX_RULES))
+        raise ValidationFailed(ngettext("At most %(num)d routing rule.",
+                                        "At most %(num)d routing rules.", MAX_RULES))
     last = db.session.scalar(select(func.max(RoutingRule.position)))
     rule = RoutingRule(name=name, enabled=bool(enabled), conditions=conditions,
                        position=(last or 0) + 1, **actions)

@@ -123,7 +123,6 @@ def create():
             service.create_rule(actor=current_user, name=form.name.data,
                                 enabled=form.enabled.data, conditions=form.condition_values(),
                                 actions=form.action_values())
-            db.session.commit()
             flash(_("Routing rule added."), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -143,7 +142,6 @@ def edit(rule_id: int):
             service.update_rule(actor=current_user, rule_id=rule.id, name=form.name.data,
                                 enabled=form.enabled.data, conditions=form.condition_values(),
                                 actions=form.action_values())
-            db.session.commit()
             flash(_("Routing rule saved."), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -156,7 +154,6 @@ def edit(rule_id: int):
 def move(rule_id: int):
     offset = -1 if request.form.get("direction") == "up" else 1
     service.move_rule(actor=current_user, rule_id=rule_id, offset=offset)
-    db.session.commit()
     return redirect(url_for(".index"))
 
 
@@ -165,7 +162,6 @@ def move(rule_id: int):
 def toggle(rule_id: int):
     rule = service.get_rule(rule_id)
     service.update_rule(actor=current_user, rule_id=rule.id, enabled=not rule.enabled)
-    db.session.commit()
     flash(_("Rule enabled.") if rule.enabled else _("Rule disabled."), "success")
     return redirect(url_for(".index"))
 
@@ -174,6 +170,5 @@ def toggle(rule_id: int):
 @staff_page("admin")
 def delete(rule_id: int):
     service.delete_rule(actor=current_user, rule_id=rule_id)
-    db.session.commit()
     flash(_("Routing rule deleted."), "success")
     return redirect(url_for(".index"))

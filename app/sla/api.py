@@ -1,11 +1,12 @@
 """API: SLA settings (business hours, holidays, targets per priority) and a due-time preview."""
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
+from app.api.limits import MAX_OPENINGS, MAX_TIME, MAX_WEEKDAYS, Choice
 from app.db_types import utcnow
-from app.extensions import db
 from app.sla import settings
 from app.sla.clock import add_business_minutes
 from app.sla.notify import settings_changed
@@ -15,9 +16,15 @@ from app.tickets.validation import check_choice
 ADMINS = ("admin",)
 
 
+Weekday = Literal["0", "1", "2", "3", "4", "5", "6"]  # 0 is Monday
+Opening = Annotated[list[Annotated[str, Field(max_length=MAX_TIME)]],
+                    Field(max_length=2)]  # [opens, closes]
+
+
 class CalendarIn(BaseModel):
     timezone: str = Field(max_length=64, description="IANA name, e.g. Europe/Moscow")
-    hours: dict[str, list[list[str]]] = Field(
+    hours: dict[Weekday, Annotated[list[Opening], Field(max_length=MAX_OPENINGS)]] = Field(
+        max_length=MAX_WEEKDAYS,
         description='weekday (0 = Monday … 6) → [["09:00", "18:00"], …]; empty = closed')
 
 
@@ -42,13 +49,14 @@ class HolidayList(BaseModel):
 
 
 class PolicyItem(BaseModel):
-    priority: str = Field(description=", ".join(PRIORITIES))
+    priority: Choice = Field(description=", ".join(PRIORITIES))
     first_response_minutes: int = Field(description="business minutes")
     resolution_minutes: int = Field(description="business minutes")
 
 
 class PoliciesIn(BaseModel):
-    policies: list[PolicyItem] = Field(description="a priority left out has no SLA")
+    policies: list[PolicyItem] = Field(max_length=len(PRIORITIES),
+                                       description="a priority left out has no SLA")
 
 
 class PolicyList(BaseModel):
@@ -56,7 +64,7 @@ class PolicyList(BaseModel):
 
 
 class PreviewQuery(BaseModel):
-    priority: str = "normal"
+    priority: Choice = "normal"
     start: datetime | None = Field(None, description="default: now")
 
 
@@ -87,7 +95,6 @@ def get_calendar(staff):
           body=CalendarIn, response=CalendarOut, roles=ADMINS)
 def put_calendar(staff, data: CalendarIn):
     settings.save_calendar(actor=staff, timezone=data.timezone, hours=data.hours)
-    db.session.commit()
     settings_changed()
     return settings.calendar_settings()
 
@@ -102,7 +109,6 @@ def list_holidays(staff):
           response=HolidayOut, status=201, roles=ADMINS, errors=(409,))
 def add_holiday(staff, data: HolidayIn):
     holiday = settings.add_holiday(actor=staff, day=data.day, name=data.name)
-    db.session.commit()
     settings_changed()
     return _holiday_json(holiday), 201
 
@@ -111,7 +117,6 @@ def add_holiday(staff, data: HolidayIn):
           status=204, roles=ADMINS, errors=(404,))
 def delete_holiday(staff, holiday_id: int):
     settings.delete_holiday(actor=staff, holiday_id=holiday_id)
-    db.session.commit()
     settings_changed()
 
 
@@ -125,7 +130,6 @@ def get_policies(staff):
           body=PoliciesIn, response=PolicyList, roles=ADMINS)
 def put_policies(staff, data: PoliciesIn):
     settings.save_policies(actor=staff, targets=[p.model_dump() for p in data.policies])
-    db.session.commit()
     settings_changed()
     return _policies_json()
 

@@ -66,7 +66,7 @@ def _at(day: date, minutes: int, tz: ZoneInfo) -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:  # stored naive by SQLite: it is UTC
+    if moment.tzinfo is None:  # a caller's naive moment means UTC, as everywhere here
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
 

@@ -1,11 +1,12 @@
 """SLA jobs: the periodic breach sweep over all tenants, and recomputing one tenant's
 open tickets after its SLA settings change."""
+from app import unit_of_work
 from app.db_types import utcnow
 from app.extensions import db
 from app.jobs import platform_job, tenant_job
 from app.sla import service
 from app.tickets.models import Ticket
-from tenants.context import platform_scope, tenant_scope
+from tenants.context import platform_scope
 
 
 @platform_job
@@ -15,11 +16,8 @@ def sweep_sla_breaches() -> int:
     with platform_scope():  # PLATFORM-WIDE: find the tenants with overdue tickets
         tenant_ids = list(db.session.scalars(
             service.overdue(now).with_only_columns(Ticket.tenant_id).distinct()))
-    flagged = 0
-    for tenant_id in tenant_ids:
-        with tenant_scope(tenant_id):
-            flagged += service.mark_breaches(now=now)
-    return flagged
+    return sum(unit_of_work.for_each_tenant(
+        tenant_ids, lambda tenant_id: service.mark_breaches(now=now)))
 
 
 @tenant_job

@@ -29,7 +29,6 @@ def _page(errors: dict | None = None, status: int = 200):
 
 
 def _saved(message: str):
-    db.session.commit()
     settings_changed()
     flash(message, "success")
     return redirect(url_for(".index"))

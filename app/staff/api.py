@@ -5,8 +5,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from app.api.core import endpoint
+from app.api.limits import MAX_ITEMS
 from app.api.pagination import ListQuery, paginate
-from app.extensions import db
 from app.staff import service
 from app.staff.invitations import invite_staff, send_invitation
 from app.staff.models import Staff
@@ -27,7 +27,7 @@ class StaffIn(BaseModel):
     password: str | None = Field(None, max_length=200, description=(
         "Without a password the person gets an invitation letter to choose one."))
     language: Literal["ru", "en", "kk"] | None = None
-    departments: list[DepartmentRight] = []
+    departments: list[DepartmentRight] = Field([], max_length=MAX_ITEMS)
 
 
 class StaffPatch(BaseModel):
@@ -36,7 +36,7 @@ class StaffPatch(BaseModel):
     password: str | None = Field(None, max_length=200)
     language: Literal["ru", "en", "kk"] | None = None
     active: bool | None = None
-    departments: list[DepartmentRight] | None = None
+    departments: list[DepartmentRight] | None = Field(None, max_length=MAX_ITEMS)
 
 
 class StaffOut(BaseModel):
@@ -81,7 +81,6 @@ def create_staff(staff, data: StaffIn):
         member = service.create_staff(actor=staff, name=data.name, email=data.email,
                                       password=data.password, role=data.role,
                                       language=data.language, access=_rights(data.departments))
-    db.session.commit()
     return staff_json(member), 201
 
 
@@ -98,7 +97,6 @@ def update_staff(staff, staff_id: int, data: StaffPatch):
                                   role=data.role, language=data.language,
                                   password=data.password, active=data.active,
                                   access=_rights(data.departments))
-    db.session.commit()
     return staff_json(member)
 
 
@@ -106,7 +104,6 @@ def update_staff(staff, staff_id: int, data: StaffPatch):
           tag="staff", status=204, roles=("admin",), errors=(404, 409))
 def delete_staff(staff, staff_id: int):
     service.delete_staff(actor=staff, staff_id=staff_id)
-    db.session.commit()
 
 
 @endpoint("/staff/<int:staff_id>/invitation", "POST",
@@ -114,4 +111,3 @@ def delete_staff(staff, staff_id: int):
           status=204, roles=("admin",), errors=(404,))
 def resend_invitation(staff, staff_id: int):
     send_invitation(actor=staff, staff=service.get_staff(staff_id))
-    db.session.commit()

@@ -18,7 +18,7 @@ from app.staff.service import create_staff
 from integrations.mail.outbox import send_mail
 from tenants import context
 from tenants.passwords import hash_password, password_problem
-from tenants.resolve import current_tenant
+from tenants.resolve import current_tenant, tenant_id_for
 from tenants.scoping import TenantScoped
 
 VALID_FOR = timedelta(days=7)
@@ -79,12 +79,14 @@ def send_invitation(*, actor, staff: Staff) -> None:
 
 def find_invitation(token: str) -> tuple[StaffInvitation, Staff]:
     """The open invitation behind a link, entering its tenant; NotFound when used or expired."""
-    with context.platform_scope():  # PLATFORM-WIDE: the link names no tenant, the token does
-        invitation = db.session.scalar(select(StaffInvitation).where(
-            StaffInvitation.token_hash == _digest(token or "")))
+    digest = _digest(token or "")
+    tenant_id = tenant_id_for("tenant_by_invitation_hash", digest)
+    if tenant_id is not None:
+        context.set_tenant(tenant_id)  # the link names no tenant, the token does
+    invitation = db.session.scalar(select(StaffInvitation).where(
+        StaffInvitation.token_hash == digest)) if tenant_id is not None else None
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
         raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))
-    context.set_tenant(invitation.tenant_id)
     staff = db.session.get(Staff, invitation.staff_id)
     if staff is None or not staff.active:
         raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))

@@ -1,14 +1,13 @@
 """The public page behind an invitation link: choose a password, then straight in."""
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.auth.sessions import sign_in
 from app.errors import ServiceError
-from app.extensions import db
 from app.staff.invitations import accept_invitation, find_invitation
 from app.web.guards import apply_form_errors
 from tenants.resolve import current_tenant
@@ -30,12 +29,10 @@ def accept(token: str):
     if form.validate_on_submit():
         try:
             staff = accept_invitation(token=token, password=form.password.data)
-            db.session.commit()
         except ServiceError as exc:
             apply_form_errors(form, exc)
         else:
-            session.clear()
-            login_user(staff)
+            sign_in(staff)
             flash(_("Welcome! Your password is set."), "success")
             return redirect(url_for("web.dashboard"))
     return render_template("staff/invite.html", form=form, staff=staff,

@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKeyConstraint,
-    Integer,
     String,
     UniqueConstraint,
 )
@@ -35,13 +34,25 @@ class Staff(TenantScoped, UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="agent")
     language: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
+    # The key of the login session this object was signed in or loaded with
+    # (app/auth/sessions.py); the login id, and so every login cookie, carries it.
+    session_key = None
+
     def get_id(self) -> str:
-        return f"{self.tenant_id}:{self.id}"
+        return f"{self.tenant_id}:{self.id}:{self.session_key or ''}"
+
+    def __eq__(self, other):
+        # The same person whichever session they were loaded with (UserMixin compares ids).
+        if not isinstance(other, Staff):
+            return NotImplemented
+        if self.id is None or other.id is None:
+            return self is other
+        return (self.tenant_id, self.id) == (other.tenant_id, other.id)
+
+    __hash__ = object.__hash__
 
     @property
     def is_active(self) -> bool:

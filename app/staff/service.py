@@ -5,6 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from app.auth.sessions import end_sessions, kept_session
 from app.departments.models import Department
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
@@ -137,12 +138,17 @@ def update_staff(*, actor, staff_id: int, name: str | None = None, role: str | N
         staff.language = language
     if active is not None:
         staff.active = active
+    if active is False:
+        end_sessions(staff.id)  # reactivating later does not revive old cookies
     if password is not None:
         problem = password_problem(password, personal=(staff.email.split("@")[0], staff.name))
         if problem:
             raise ValidationFailed(fields={"password": problem})
         staff.password_hash = hash_password(password)
-        record_event(actor, "staff.password_changed", staff)
+        # A new password signs out every other copy of the old login; changing one's own
+        # password keeps the browser it was changed in.
+        ended = end_sessions(staff.id, keep=kept_session(actor, staff))
+        record_event(actor, "staff.password_changed", staff, {"sessions_ended": ended})
     after = {"name": staff.name, "role": staff.role, "language": staff.language,
              "active": staff.active}
     if after != before:
@@ -161,6 +167,7 @@ def delete_staff(*, actor, staff_id: int) -> None:
     if sum(count(staff.id) for count in staff_references):
         if staff.active:
             staff.active = False
+            end_sessions(staff.id)
             record_event(actor, "staff.deactivated", staff,
                          {"name": staff.name, "email": staff.email,
                           "reason": "referenced by tickets"})

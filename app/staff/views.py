@@ -44,29 +44,56 @@ def _access_from_form() -> dict[int, str]:
     return access
 
 
+def _offered_access(departments) -> dict[int, str]:
+    """What the add form shows: the levels just submitted, or for a fresh form the right to
+    answer in the first department, so that adding an agent never silently grants nothing."""
+    if request.method == "POST":
+        return {d.id: request.form[f"access-{d.id}"] for d in departments
+                if request.form.get(f"access-{d.id}") in ACCESS_LEVELS}
+    return {departments[0].id: "reply"} if departments else {}
+
+
+def _missing_departments(role: str, departments, access: dict[int, str]) -> str | None:
+    # Admins and managers see every department; an agent without one would see no tickets.
+    if role == "agent" and departments and not access:
+        return _("Choose at least one department: an agent sees only the tickets "
+                 "of their departments.")
+    return None
+
+
 @bp.route("/", methods=["GET", "POST"])
 @staff_page()
 def index():
     form = StaffForm()
+    departments = list_departments()
+    access = _offered_access(departments)
+    access_error = None
     if form.validate_on_submit() and current_user.is_admin:
-        try:
-            fields = {"actor": current_user, "name": form.name.data, "email": form.email.data,
-                      "role": form.role.data, "language": form.language.data or None,
-                      "access": _access_from_form()}
-            if form.password.data:
-                member = service.create_staff(password=form.password.data, **fields)
-                message = _("%(name)s can now log in.", name=member.name)
-            else:
-                member = invite_staff(**fields)
-                message = _("An invitation was sent to %(email)s.", email=member.email)
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for(".index"))
-        except ServiceError as exc:
-            apply_form_errors(form, exc)
+        access_error = _missing_departments(form.role.data, departments, access)
+        if access_error is None:
+            try:
+                member = _add(form)
+                db.session.commit()
+                flash(_("%(name)s can now log in.", name=member.name) if form.password.data
+                      else _("An invitation was sent to %(email)s.", email=member.email),
+                      "success")
+                return redirect(url_for(".index"))
+            except ServiceError as exc:
+                apply_form_errors(form, exc)
     return render_template("staff/index.html", form=form, staff=service.list_staff(),
-                           departments=list_departments(), access={},
+                           departments=departments, access=access, access_error=access_error,
                            access_labels=ACCESS_LABELS)
+
+
+def _add(form: StaffForm):
+    """The staff member and their department rights, in one go: with a password they can log
+    in now, without one they get an invitation letter."""
+    fields = {"actor": current_user, "name": form.name.data, "email": form.email.data,
+              "role": form.role.data, "language": form.language.data or None,
+              "access": _access_from_form()}
+    if form.password.data:
+        return service.create_staff(password=form.password.data, **fields)
+    return invite_staff(**fields)
 
 
 @bp.route("/<int:staff_id>", methods=["GET", "POST"])
@@ -83,7 +110,6 @@ def edit(staff_id: int):
                                  role=form.role.data, language=form.language.data or None,
                                  password=form.password.data or None, active=form.active.data,
                                  access=_access_from_form())
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -99,7 +125,6 @@ def edit(staff_id: int):
 def delete(staff_id: int):
     try:
         service.delete_staff(actor=current_user, staff_id=staff_id)
-        db.session.commit()
         flash(_("Staff member removed."), "success")
     except ServiceError as exc:
         db.session.rollback()
@@ -114,6 +139,5 @@ def delete(staff_id: int):
 def resend_invitation(staff_id: int):
     member = service.get_staff(staff_id)
     send_invitation(actor=current_user, staff=member)
-    db.session.commit()
     flash(_("An invitation was sent to %(email)s.", email=member.email), "success")
     return redirect(url_for(".index"))

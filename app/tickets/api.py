@@ -43,11 +43,11 @@ def list_tickets(staff, query: TicketListQuery):
 def create_ticket(staff, data: TicketIn):
     ticket = service.create_ticket(
         actor=staff, channel="api", subject=data.subject, body=data.body,
+        body_format=data.body_format,
         requester_email=data.requester.email, requester_name=data.requester.name,
         department_id=data.department_id, type=data.type, priority=data.priority,
         status=data.status, assignee_id=data.assignee_id, tags=data.tags,
         custom_fields=data.custom_fields, attachment_ids=data.attachment_ids)
-    db.session.commit()
     return ticket_json(ticket), 201
 
 
@@ -63,7 +63,6 @@ def get_ticket(staff, number: int):
 def update_ticket(staff, number: int, data: TicketPatch):
     ticket = service.get_ticket(staff, number)
     service.update_ticket(actor=staff, ticket=ticket, changes=data.model_dump(exclude_unset=True))
-    db.session.commit()
     return ticket_json(ticket)
 
 
@@ -74,7 +73,8 @@ def add_message(staff, number: int, data: MessageIn):
     ticket = service.get_ticket(staff, number)
     try:
         message = service.add_reply(
-            actor=staff, ticket=ticket, body=data.body, internal=data.internal,
+            actor=staff, ticket=ticket, body=data.body, body_format=data.body_format,
+            internal=data.internal,
             seen_version=data.seen_version, force=data.force, status=data.status,
             attachment_ids=data.attachment_ids)
     except service.Collision as exc:
@@ -82,7 +82,6 @@ def add_message(staff, number: int, data: MessageIn):
         payload = error_payload(exc)
         payload["error"]["changes"] = exc.changes
         return payload, 409
-    db.session.commit()
     files = attachments_of([message.id]).get(message.id, [])
     return {"message": message_json(message, files), "ticket": ticket_json(ticket)}, 201
 
@@ -91,7 +90,6 @@ def add_message(staff, number: int, data: MessageIn):
           tag="tickets", status=204, errors=(403, 404))
 def trash_ticket(staff, number: int):
     service.trash(actor=staff, ticket=service.get_ticket(staff, number))
-    db.session.commit()
 
 
 @endpoint("/tickets/<int:number>/restore", "POST",
@@ -99,5 +97,4 @@ def trash_ticket(staff, number: int):
           response=TicketOut, errors=(403, 404))
 def restore_ticket(staff, number: int):
     ticket = service.restore(actor=staff, ticket=service.get_ticket(staff, number))
-    db.session.commit()
     return ticket_json(ticket)

@@ -35,7 +35,6 @@ def assign(staff, number: int, data: AssignIn):
     _required(data, "assignee_id")
     service.assign(actor=staff, ticket=ticket, assignee_id=data.assignee_id,
                    comment=data.comment)
-    db.session.commit()
     return ticket_json(ticket)
 
 
@@ -46,7 +45,6 @@ def transfer(staff, number: int, data: TransferIn):
     ticket = service.get_ticket(staff, number)
     service.transfer(actor=staff, ticket=ticket, department_id=data.department_id,
                      assignee_id=data.assignee_id, comment=data.comment)
-    db.session.commit()
     return ticket_json(ticket)
 
 
@@ -57,7 +55,6 @@ def escalate(staff, number: int, data: EscalateIn):
     ticket = service.get_ticket(staff, number)
     service.escalate(actor=staff, ticket=ticket, comment=data.comment,
                      department_id=data.department_id, assignee_id=data.assignee_id)
-    db.session.commit()
     return ticket_json(ticket)
 
 
@@ -69,7 +66,6 @@ def merge(staff, number: int, data: MergeIn):
     _required(data, "into")
     target = service.get_ticket(staff, data.into)
     service.merge(actor=staff, source=source, target=target)
-    db.session.commit()
     return ticket_json(target)
 
 
@@ -79,7 +75,6 @@ def link(staff, number: int, data: LinkIn):
     ticket = service.get_ticket(staff, number)
     _required(data, "number")
     service.link(actor=staff, ticket=ticket, other=service.get_ticket(staff, data.number))
-    db.session.commit()
     return ticket_json(ticket), 201
 
 
@@ -89,7 +84,6 @@ def link(staff, number: int, data: LinkIn):
 def unlink(staff, number: int, other_number: int):
     ticket = service.get_ticket(staff, number)
     service.unlink(actor=staff, ticket=ticket, other=service.get_ticket(staff, other_number))
-    db.session.commit()
 
 
 @endpoint("/tickets/<int:number>/archive", "POST",
@@ -97,7 +91,6 @@ def unlink(staff, number: int, other_number: int):
           tag=TAG, response=TicketOut, errors=(403, 404, 409))
 def archive(staff, number: int):
     ticket = service.archive(actor=staff, ticket=service.get_ticket(staff, number))
-    db.session.commit()
     return ticket_json(ticket)
 
 
@@ -105,7 +98,6 @@ def archive(staff, number: int):
           tag=TAG, response=TicketOut, errors=(403, 404))
 def unarchive(staff, number: int):
     ticket = service.unarchive(actor=staff, ticket=service.get_ticket(staff, number))
-    db.session.commit()
     return ticket_json(ticket)
 
 

@@ -1,7 +1,6 @@
 """API: the tenant admin's ticket settings — custom field definitions, attachment rules."""
 
 from app.api.core import endpoint
-from app.extensions import db
 from app.tickets import fields
 from app.tickets import settings as desk_settings
 from app.tickets.schemas import (
@@ -31,7 +30,6 @@ def list_fields(staff):
           body=FieldIn, response=FieldOut, status=201, roles=("admin",), errors=(409,))
 def create_field(staff, data: FieldIn):
     field = fields.create_field(actor=staff, **data.model_dump())
-    db.session.commit()
     return field_json(field), 201
 
 
@@ -47,7 +45,6 @@ def get_field(staff, field_id: int):
 def update_field(staff, field_id: int, data: FieldPatch):
     field = fields.update_field(actor=staff, field_id=field_id,
                                 changes=data.model_dump(exclude_unset=True))
-    db.session.commit()
     return field_json(field)
 
 
@@ -56,7 +53,6 @@ def update_field(staff, field_id: int, data: FieldPatch):
           roles=("admin",), errors=(404,))
 def delete_field(staff, field_id: int):
     fields.delete_field(actor=staff, field_id=field_id)
-    db.session.commit()
 
 
 @endpoint("/settings/attachments", "GET", summary="Attachment rules: size, count, types",
@@ -70,5 +66,4 @@ def attachment_rules(staff):
 def update_attachment_rules(staff, data: AttachmentRulesPatch):
     rules = desk_settings.update_attachment_rules(actor=staff,
                                                   **data.model_dump(exclude_none=True))
-    db.session.commit()
     return rules

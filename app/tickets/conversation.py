@@ -16,8 +16,9 @@ from app.staff.models import Staff
 from app.tickets import hooks, search
 from app.tickets.access import require
 from app.tickets.models import Message, Ticket
-from app.tickets.sanitize import prepare_body
+from app.tickets.sanitize import BODY_FORMATS, TEXT, prepare_body
 from app.tickets.status import set_status
+from app.tickets.validation import check_choice
 
 
 class Collision(Conflict):
@@ -88,8 +89,9 @@ def changes_since(ticket: Ticket, *, seen_version: int | None = None,
     }
 
 
-def _body(body: str) -> tuple[str, str]:
-    body_html, body_text = prepare_body(body)
+def _body(body: str, body_format: str) -> tuple[str, str]:
+    check_choice("body_format", body_format, BODY_FORMATS)
+    body_html, body_text = prepare_body(body, body_format=body_format)
     if not body_text.strip() and "<img" not in body_html:
         raise ValidationFailed(fields={"body": _("Write a message.")})
     return body_html, body_text
@@ -110,16 +112,17 @@ def _attach(ticket, message, actor, checked, uploads) -> int:
 def add_reply(*, actor: Staff, ticket: Ticket, body: str, internal: bool = False,
               seen_version: int | None = None, seen_at: datetime | None = None,
               force: bool = False, status: str | None = None, attachments: list | None = None,
-              attachment_ids: list[int] | None = None) -> Message:
+              attachment_ids: list[int] | None = None, body_format: str = TEXT) -> Message:
     """A staff member's public reply (``internal=False``) or private note (``internal=True``).
 
     Needs the 'reply' right. A public reply with ``seen_version``/``seen_at`` raises
     ``Collision`` if someone replied or changed the status since, unless ``force``. The
     first public reply sets ``first_response_at``; a reply to a new ticket opens it unless
-    ``status`` says otherwise. Attachments are checked before anything is written."""
+    ``status`` says otherwise. Attachments are checked before anything is written.
+    ``body_format``: ``text`` (typed) or ``html`` (the HTML editor); see ``sanitize``."""
     require(actor, ticket, "reply")
     ensure_workable(ticket)
-    body_html, body_text = _body(body)
+    body_html, body_text = _body(body, body_format)
     checked, uploads = _files(attachments, attachment_ids, actor)
     lock(ticket)
     if not internal and not force:
@@ -153,9 +156,10 @@ def add_reply(*, actor: Staff, ticket: Ticket, body: str, internal: bool = False
 
 
 def add_customer_message(*, ticket: Ticket, customer, body: str,
-                         attachments: list | None = None) -> Message:
-    """The requester writes again (portal, mail). A finished or waiting ticket reopens."""
-    body_html, body_text = _body(body)
+                         attachments: list | None = None, body_format: str = TEXT) -> Message:
+    """The requester writes again (portal: ``text``, mail: ``html`` or ``text``). A finished
+    or waiting ticket reopens."""
+    body_html, body_text = _body(body, body_format)
     checked, uploads = _files(attachments, None, None)
     lock(ticket)
     ticket.version += 1
@@ -180,8 +184,8 @@ def add_customer_message(*, ticket: Ticket, customer, body: str,
 
 def add_system_note(ticket: Ticket, text: str, *, actor=None) -> Message:
     """An internal line in the conversation (transfers, escalations, merges), by whoever
-    did it, or by the system."""
-    body_html, body_text = prepare_body(text)
+    did it, or by the system. ``text`` is plain (a typed comment may be part of it)."""
+    body_html, body_text = prepare_body(text, body_format=TEXT)
     is_staff = isinstance(actor, Staff)
     message = Message(ticket_id=ticket.id, author_kind="staff" if is_staff else "system",
                       staff_id=actor.id if is_staff else None,

@@ -18,7 +18,7 @@ from app.tickets.access import level_in
 from app.tickets.constants import CHANNELS, PRIORITIES, STATUSES, TYPES
 from app.tickets.models import Message, Ticket
 from app.tickets.numbering import next_ticket_number
-from app.tickets.sanitize import prepare_body
+from app.tickets.sanitize import BODY_FORMATS, TEXT, prepare_body
 from app.tickets.validation import (
     assignee_or_error,
     check_choice,
@@ -52,7 +52,7 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
                   assignee_id: int | None = None, tags: list[str] | None = None,
                   custom_fields: dict | None = None, attachments: list | None = None,
                   attachment_ids: list[int] | None = None, status: str | None = None,
-                  received_at: datetime | None = None) -> Ticket:
+                  received_at: datetime | None = None, body_format: str = TEXT) -> Ticket:
     """Register a request: the requester (created on first contact, matched to an
     organization by domain), routing hooks, the daily quota (over it the ticket is kept but
     ``deferred``), a number from the tenant's counter, the first message, attachments,
@@ -60,12 +60,15 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
 
     ``actor``: the Staff entering it (channels staff/api), or None for customer channels.
     ``attachments``: ``NewFile``s; ``attachment_ids``: uploads made beforehand by ``actor``.
+    ``body_format``: ``text`` (typed, escaped and kept whole) or ``html`` (an HTML editor or
+    an e-mail, sanitized); see ``app.tickets.sanitize``.
     Flushes, doesn't commit."""
     check_choice("channel", channel, CHANNELS)
     check_choice("type", type, TYPES, optional=True)
     check_choice("priority", priority, PRIORITIES, optional=True)
     check_choice("status", status, STATUSES, optional=True)
-    body_html, body_text = prepare_body(body)
+    check_choice("body_format", body_format, BODY_FORMATS)
+    body_html, body_text = prepare_body(body, body_format=body_format)
     if channel in ("staff", "api"):
         subject = clean_subject(subject)
     else:  # a customer's message is registered even without a subject

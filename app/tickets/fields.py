@@ -2,6 +2,7 @@
 import re
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -56,7 +57,8 @@ def create_field(*, actor, key: str, label: str, kind: str, options: list[str] |
                         required=required, position=position)
     db.session.add(field)
     db.session.flush()
-    record_event(actor, "custom_field.created", field, {"key": key, "kind": kind})
+    record_event(actor, "custom_field.created", field,
+                 {"key": key, "label": field.label, "kind": kind})
     return field
 
 
@@ -83,7 +85,7 @@ def update_field(*, actor, field_id: int, changes: dict) -> CustomField:
 def delete_field(*, actor, field_id: int) -> None:
     """Remove a definition; values already on tickets are kept as they were."""
     field = get_field(field_id)
-    record_event(actor, "custom_field.deleted", field, {"key": field.key})
+    record_event(actor, "custom_field.deleted", field, {"key": field.key, "label": field.label})
     db.session.delete(field)
     db.session.flush()
 
@@ -96,7 +98,8 @@ def _clean_value(field: CustomField, value):
             raise ValueError(_("Enter text."))
         text = str(value).strip()
         if len(text) > MAX_TEXT:
-            raise ValueError(_("Enter at most %(n)d characters.", n=MAX_TEXT))
+            raise ValueError(ngettext("Enter at most %(num)d character.",
+                                      "Enter at most %(num)d characters.", MAX_TEXT))
         return text
     if field.kind == "number":
         if isinstance(value, bool):

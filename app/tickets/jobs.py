@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app import unit_of_work
 from app.db_types import utcnow
 from app.extensions import db
 from app.jobs import platform_job
@@ -12,6 +13,7 @@ from app.tickets.settings import get_settings
 from tenants import context
 
 
+@context.platform_work
 def archive_all() -> int:
     """Move tickets closed longer than each tenant's ``archive.after_days`` (default 30) to
     the archive: out of the daily views, still searchable. Idempotent."""
@@ -19,14 +21,12 @@ def archive_all() -> int:
         tenant_ids = list(db.session.scalars(
             select(Ticket.tenant_id).where(Ticket.status == "closed",
                                            Ticket.archived_at.is_(None)).distinct()))
-    db.session.commit()
-    archived = 0
-    for tenant_id in tenant_ids:
-        with context.tenant_scope(tenant_id):
-            days = int(get_settings("archive")["after_days"])
-            archived += archive_closed(before=utcnow() - timedelta(days=days))
-            db.session.commit()
-    return archived
+
+    def archive(tenant_id: int) -> int:
+        days = int(get_settings("archive")["after_days"])
+        return archive_closed(before=utcnow() - timedelta(days=days))
+
+    return sum(unit_of_work.for_each_tenant(tenant_ids, archive))
 
 
 @platform_job

@@ -1,9 +1,16 @@
-"""Rich text from staff and customers, made safe before it is stored and shown.
+"""Message bodies made safe before they are stored and shown.
 
-nh3 (ammonia) keeps an allow-list of formatting tags and attributes, drops
-<script>/<style> with their content, every event handler attribute (they are not
-on the list) and any URL whose scheme is not http, https or mailto — so
-``javascript:`` and ``data:`` links lose their href.
+Every body arrives with a declared format, never a guess from its content:
+
+* ``text`` — what a person typed into a plain field (the new-ticket form, the API's
+  default, action comments, the widget and portal). It is escaped exactly once and kept
+  whole: ``a<b and c>d`` is shown as typed, line breaks and paragraphs survive, and bare
+  http(s) links become links.
+* ``html`` — markup from the HTML editor (the reply box) or from an e-mail. nh3 (ammonia)
+  keeps an allow-list of formatting tags and attributes, drops <script>/<style> with their
+  content, every event handler attribute (they are not on the list) and any URL whose
+  scheme is not http, https or mailto — so ``javascript:`` and ``data:`` links lose their
+  href.
 """
 import html
 import re
@@ -22,19 +29,16 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
 
-# Text is taken for HTML when it holds a real HTML tag; "a <b> c" in a plain message
-# stays text. Either way the result is safe: text is escaped, HTML is cleaned.
-_HTML_NAMES = TAGS | {
-    "html", "head", "body", "script", "style", "iframe", "object", "embed", "svg", "math",
-    "form", "input", "button", "textarea", "select", "option", "video", "audio", "source",
-    "base", "link", "meta", "frame", "frameset", "details", "summary", "marquee", "font",
-    "center", "section", "article", "header", "footer", "nav", "caption", "col", "colgroup",
-    "tfoot", "dl", "dt", "dd", "small", "big", "mark", "abbr", "cite", "q", "kbd", "samp",
-    "var", "figure", "figcaption", "picture", "canvas", "noscript", "template", "xmp",
-    "plaintext", "listing", "isindex", "image", "animate", "set", "use", "foreignobject",
-}
-_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)[\s/>]|<!--")
+TEXT, HTML = "text", "html"
+BODY_FORMATS = (TEXT, HTML)
+
+# A bare link in typed text: http(s) only, up to whitespace or a character that can't be
+# part of it unescaped; trailing punctuation belongs to the sentence.
+_URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\""
+
 _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/h[1-4]|/tr|/blockquote|/pre)\s*>")
 
 
@@ -52,16 +56,38 @@ def _only_plain_urls(tag: str, attribute: str, value: str) -> str | None:
 def sanitize_html(raw: str) -> str:
     """Keep formatting, drop anything that could run script or phone home in a hidden way."""
     return nh3.clean(raw or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True,
+                     link_rel=LINK_REL, strip_comments=True,
                      attribute_filter=_only_plain_urls)
 
 
+def normalize_text(text: str) -> str:
+    """Typed text with one kind of line break and no blank margins."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _linked(line: str) -> str:
+    """``line`` escaped once, with its http(s) URLs as links (built from escaped parts only)."""
+    out, last = [], 0
+    for match in _URL.finditer(line):
+        url = match.group(0).rstrip(_TRAILING)
+        # "(see https://x.example/a)" — the bracket closes the sentence, not the URL.
+        while url.endswith(")") and url.count(")") > url.count("("):
+            url = url[:-1].rstrip(_TRAILING)
+        start, end = match.start(), match.start() + len(url)
+        safe = html.escape(url, quote=True)
+        out += [html.escape(line[last:start], quote=False),
+                f'<a href="{safe}" rel="{LINK_REL}">{safe}</a>']
+        last = end
+    out.append(html.escape(line[last:], quote=False))
+    return "".join(out)
+
+
 def text_to_html(text: str) -> str:
-    """Plain text (a widget form, an API script) as paragraphs, line breaks kept."""
-    paragraphs = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip())
-    return "".join(
-        "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p.strip()
-    )
+    """Plain text as HTML: escaped once, kept whole — paragraphs at blank lines, ``<br>`` at
+    single line breaks, bare http(s) URLs as links. The one way typed text becomes HTML."""
+    paragraphs = re.split(r"\n\s*\n", normalize_text(text))
+    return "".join("<p>" + "<br>".join(_linked(line) for line in p.split("\n")) + "</p>"
+                   for p in paragraphs if p.strip())
 
 
 def html_to_text(markup: str) -> str:
@@ -72,13 +98,17 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
 
 
-def looks_like_html(body: str) -> bool:
-    return any(m.group(0) == "<!--" or (m.group(1) or "").lower() in _HTML_NAMES
-               for m in _TAG.finditer(body))
+def body_to_html(body: str, *, body_format: str) -> str:
+    """The safe HTML of ``body`` as declared: ``text`` is escaped, ``html`` is sanitized."""
+    if body_format == TEXT:
+        return text_to_html(body)
+    if body_format == HTML:
+        return sanitize_html(body)
+    raise ValueError(f"unknown body format {body_format!r}")
 
 
-def prepare_body(body: str) -> tuple[str, str]:
-    """``(safe_html, plain_text)`` from either HTML (the rich editor) or plain text."""
-    body = body or ""
-    safe = sanitize_html(body) if looks_like_html(body) else text_to_html(body)
-    return safe, html_to_text(safe)
+def prepare_body(body: str, *, body_format: str) -> tuple[str, str]:
+    """``(safe_html, plain_text)`` of a message body in its declared format (``text`` or
+    ``html``); the plain text, for search and excerpts, is the text as typed."""
+    safe = body_to_html(body, body_format=body_format)
+    return safe, normalize_text(body) if body_format == TEXT else html_to_text(safe)

@@ -1,15 +1,38 @@
 """Request and response models of the ticket API (they also feed the OpenAPI document)."""
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.api.limits import (
+    MAX_ATTACHMENTS,
+    MAX_EMAIL,
+    MAX_FIELDS,
+    MAX_ITEMS,
+    MAX_MIME,
+    MAX_NAME,
+    MAX_TYPES,
+    FieldKey,
+    FieldValue,
+    Name,
+)
 from app.api.pagination import ListQuery
+
+Tags = list[Name]
+CustomValues = dict[FieldKey, FieldValue]
 
 Status = Literal["new", "open", "pending", "on_hold", "resolved", "closed"]
 Type = Literal["incident", "service_request", "information_request", "documentation_request",
                "change_request"]
 Priority = Literal["low", "normal", "high", "urgent"]
 FieldKind = Literal["text", "number", "select", "checkbox"]
+BodyFormat = Literal["text", "html"]
+
+BODY = ("The message. Plain text unless body_format is html: it is stored as typed, shown "
+        "escaped (\"a<b\" stays \"a<b\"), with its line breaks and its http(s) links.")
+BODY_FORMAT = ("text (default): body is plain text, escaped once and kept whole. html: body "
+               "is HTML (from an HTML editor or an e-mail), sanitized — scripts, event "
+               "handlers and unsafe links are removed. Either way the message's body_html "
+               "is safe to show.")
 
 
 class Requester(BaseModel):
@@ -19,16 +42,17 @@ class Requester(BaseModel):
 
 class TicketIn(BaseModel):
     subject: str = Field(max_length=500)
-    body: str = Field("", max_length=200_000)
+    body: str = Field("", max_length=200_000, description=BODY)
+    body_format: BodyFormat = Field("text", description=BODY_FORMAT)
     requester: Requester
     department_id: int | None = None
     type: Type | None = None
     priority: Priority | None = None
     status: Status | None = None
     assignee_id: int | None = None
-    tags: list[str] | None = None
-    custom_fields: dict[str, Any] | None = None
-    attachment_ids: list[int] | None = None
+    tags: Tags | None = Field(None, max_length=MAX_ITEMS)
+    custom_fields: CustomValues | None = Field(None, max_length=MAX_FIELDS)
+    attachment_ids: list[int] | None = Field(None, max_length=MAX_ATTACHMENTS)
 
 
 class TicketPatch(BaseModel):
@@ -38,19 +62,20 @@ class TicketPatch(BaseModel):
     type: Type | None = None
     department_id: int | None = None
     assignee_id: int | None = None
-    tags: list[str] | None = None
-    custom_fields: dict[str, Any] | None = None
+    tags: Tags | None = Field(None, max_length=MAX_ITEMS)
+    custom_fields: CustomValues | None = Field(None, max_length=MAX_FIELDS)
 
 
 class TicketListQuery(ListQuery):
-    status: str | None = Field(None, description="one or several, comma-separated")
-    priority: str | None = None
-    type: str | None = None
+    status: str | None = Field(None, max_length=MAX_NAME,
+                               description="one or several, comma-separated")
+    priority: str | None = Field(None, max_length=MAX_NAME)
+    type: str | None = Field(None, max_length=MAX_NAME)
     department_id: int | None = None
     assignee_id: int | None = None
     unassigned: bool = False
-    tag: str | None = None
-    requester_email: str | None = None
+    tag: str | None = Field(None, max_length=MAX_NAME)
+    requester_email: str | None = Field(None, max_length=MAX_EMAIL)
     customer_id: int | None = None
     organization_id: int | None = None
     q: str | None = Field(None, max_length=500, description="full-text search (archive too)")
@@ -62,14 +87,15 @@ class TicketListQuery(ListQuery):
 # Fields the handler needs are checked after the ticket is found, so a ticket that isn't
 # there (another tenant's) is a 404 whatever the body says.
 class MessageIn(BaseModel):
-    body: str = Field("", max_length=200_000, description="required")
+    body: str = Field("", max_length=200_000, description="required. " + BODY)
+    body_format: BodyFormat = Field("text", description=BODY_FORMAT)
     internal: bool = False
     seen_version: int | None = Field(
         None, description="the ticket's version when the writer opened it; a public reply "
         "is held with 409 collision if someone replied or changed the status since")
     force: bool = Field(False, description="send despite a collision")
     status: Status | None = None
-    attachment_ids: list[int] = Field([], max_length=20)
+    attachment_ids: list[int] = Field([], max_length=MAX_ATTACHMENTS)
 
 
 class AttachmentOut(BaseModel):
@@ -88,7 +114,8 @@ class Author(BaseModel):
 class MessageOut(BaseModel):
     id: int
     author: Author
-    body_html: str
+    body_html: str = Field(description="the message as safe HTML (typed text escaped, "
+                           "HTML sanitized)")
     internal: bool
     created_at: str
     attachments: list[AttachmentOut]
@@ -187,14 +214,14 @@ class FieldIn(BaseModel):
     key: str = Field(max_length=64)
     label: str = Field(max_length=200)
     kind: FieldKind
-    options: list[str] = []
+    options: list[Name] = Field([], max_length=MAX_ITEMS)
     required: bool = False
     position: int = 0
 
 
 class FieldPatch(BaseModel):
     label: str | None = Field(None, max_length=200)
-    options: list[str] | None = None
+    options: list[Name] | None = Field(None, max_length=MAX_ITEMS)
     required: bool | None = None
     position: int | None = None
     active: bool | None = None
@@ -224,4 +251,5 @@ class AttachmentRules(BaseModel):
 class AttachmentRulesPatch(BaseModel):
     max_file_bytes: int | None = Field(None, ge=1, le=100 * 1024 * 1024)
     max_files: int | None = Field(None, ge=1, le=50)
-    allowed_types: list[str] | None = Field(None, max_length=200)
+    allowed_types: list[Annotated[str, Field(max_length=MAX_MIME)]] | None = Field(
+        None, max_length=MAX_TYPES)

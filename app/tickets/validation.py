@@ -1,5 +1,6 @@
 """Checks shared by the ticket service functions: choices, tags, departments, assignees."""
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.departments.models import Department
@@ -33,12 +34,14 @@ def clean_tags(tags) -> list[str]:
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:
-            raise ValidationFailed(fields={"tags": _("Tags are at most %(n)d characters.",
-                                                     n=MAX_TAG_LENGTH)})
+            raise ValidationFailed(fields={"tags": ngettext(
+                "Tags are at most %(num)d character.", "Tags are at most %(num)d characters.",
+                MAX_TAG_LENGTH)})
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise ValidationFailed(fields={"tags": _("At most %(n)d tags.", n=MAX_TAGS)})
+        raise ValidationFailed(fields={"tags": ngettext(
+            "At most %(num)d tag.", "At most %(num)d tags.", MAX_TAGS)})
     return cleaned
 
 

@@ -14,6 +14,7 @@ from app.tickets import service
 from app.tickets import views_actions as _actions  # noqa: F401  (registers routes)
 from app.tickets import views_ticket as _ticket  # noqa: F401  (registers routes)
 from app.tickets.fields import list_fields
+from app.tickets.sanitize import TEXT
 from app.tickets.views_base import (
     bp,
     custom_field_values,
@@ -72,7 +73,8 @@ def _create(form, definitions):
     """Create the ticket from the form; returns the ticket, or raises ServiceError."""
     return service.create_ticket(
         actor=current_user, channel="staff", subject=form.get("subject", ""),
-        body=form.get("body", ""), requester_email=form.get("requester_email", ""),
+        body=form.get("body", ""), body_format=TEXT,
+        requester_email=form.get("requester_email", ""),
         requester_name=form.get("requester_name") or None,
         department_id=int_or_none(form.get("department_id")),
         type=form.get("type") or None, priority=form.get("priority") or None,
@@ -91,7 +93,6 @@ def new():
         if not errors:
             try:
                 ticket = _create(form, definitions)
-                db.session.commit()
             except ServiceError as exc:
                 db.session.rollback()
                 errors = {key.replace("requester.", "requester_"): str(message)

@@ -43,7 +43,6 @@ def quick_change(number: int, field: str):
     value = request.form.get(field) or None
     try:
         function(actor=current_user, ticket=ticket, **{keyword: value})
-        db.session.commit()
     except ServiceError as exc:
         if not wants_fragment():
             return fail(exc, number)

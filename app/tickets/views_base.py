@@ -78,7 +78,6 @@ def fail(exc: ServiceError, number: int | None = None):
 
 
 def done(message: str, number: int):
-    db.session.commit()
     flash(message, "success")
     return back_to_ticket(number)
 

@@ -8,7 +8,6 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.errors import ServiceError
-from app.extensions import db
 from app.tickets import fields
 from app.tickets.constants import FIELD_KINDS
 from app.tickets.settings import MB, get_settings, update_attachment_rules
@@ -61,7 +60,6 @@ def index():
                 actor=current_user, key=field_form.key.data, label=field_form.label.data,
                 kind=field_form.kind.data, options=_lines(field_form.options.data),
                 required=field_form.required.data, position=field_form.position.data or 0)
-            db.session.commit()
             flash(_("Field “%(label)s” added.", label=field.label), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -72,7 +70,6 @@ def index():
                 actor=current_user, max_file_bytes=attachment_form.max_file_mb.data * MB,
                 max_files=attachment_form.max_files.data,
                 allowed_types=_lines(attachment_form.allowed_types.data))
-            db.session.commit()
             flash(_("Attachment rules saved."), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -96,7 +93,6 @@ def edit_field(field_id: int):
                 "label": form.label.data, "required": form.required.data,
                 "active": form.active.data, "position": form.position.data or 0,
                 "options": _lines(form.options.data) if field.kind == "select" else None})
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
         except ServiceError as exc:
@@ -109,6 +105,5 @@ def edit_field(field_id: int):
 @staff_page("admin")
 def delete_field(field_id: int):
     fields.delete_field(actor=current_user, field_id=field_id)
-    db.session.commit()
     flash(_("Field removed; values already on tickets are kept."), "success")
     return redirect(url_for(".index"))

@@ -3,21 +3,21 @@ collision warning that holds a reply which would cross a colleague's."""
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.attachments.service import NewFile, attachments_of
 from app.errors import ServiceError, ValidationFailed
+from app.events.describe import describe_all
 from app.events.models import Event
 from app.extensions import db
 from app.tickets import service
 from app.tickets.access import level_in
 from app.tickets.fields import list_fields
 from app.tickets.models import Ticket
+from app.tickets.sanitize import HTML, TEXT, body_to_html
 from app.tickets.settings import get_settings
 from app.tickets.views_base import (
-    PRIORITY_LABELS,
-    STATUS_LABELS,
-    TYPE_LABELS,
     bp,
     done,
     fail,
@@ -30,9 +30,6 @@ from app.tickets.views_inbox import due_state
 from app.web.guards import staff_page
 
 HISTORY_LIMIT = 100
-# Which value an event's before/after holds, so the history can show names, not ids.
-EVENT_VALUE = {"ticket.status_changed": "status", "ticket.priority_changed": "priority",
-               "ticket.type_changed": "type", "ticket.assigned": "assignee_id"}
 
 
 def _templates_available() -> bool:
@@ -49,36 +46,16 @@ def _history(ticket: Ticket) -> list[Event]:
         .order_by(Event.id.desc()).limit(HISTORY_LIMIT)).all()
 
 
-def _shown(key: str, value, names: dict) -> str:
-    if value is None or value == []:
-        return "—"
-    if key in ("department_id", "assignee_id"):
-        return names[key].get(value, f"#{value}")
-    labels = {"status": STATUS_LABELS, "priority": PRIORITY_LABELS, "type": TYPE_LABELS}
-    if key in labels:
-        return str(labels[key].get(value, value))
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def change_line(event: Event, names: dict) -> str:
-    """"Support → Billing" for an event with before/after; "" when it has none."""
-    data = event.data or {}
-    if "before" not in data or "after" not in data:
-        return ""
-    before, after = data["before"], data["after"]
-    if isinstance(before, dict) and isinstance(after, dict):
-        return "; ".join(f"{_shown(k, before.get(k), names)} → {_shown(k, after.get(k), names)}"
-                         for k in after if before.get(k) != after.get(k))
-    key = EVENT_VALUE.get(event.action, "")
-    return f"{_shown(key, before, names)} → {_shown(key, after, names)}"
-
-
 def _others_of_customer(ticket: Ticket) -> list[Ticket]:
     result = service.list_tickets(current_user, customer_id=ticket.customer_id, deferred=None,
                                   archived=None, limit=11)
     return [t for t in result.items if t.id != ticket.id][:10]
+
+
+def _editor_html(body: str, body_format: str | None) -> Markup:
+    """The reply box's content after an error or a held reply: the posted body made safe
+    exactly as it would be stored, so what was posted is never put back into the page raw."""
+    return Markup(body_to_html(body, body_format=HTML if body_format == HTML else TEXT))
 
 
 def render_ticket(ticket: Ticket, *, composer: dict | None = None, collision: dict | None = None,
@@ -87,23 +64,23 @@ def render_ticket(ticket: Ticket, *, composer: dict | None = None, collision: di
     reply); ``collision`` is the service's description of what changed meanwhile."""
     messages = service.messages_of(ticket)
     lookups = people()
+    history = _history(ticket)
     merged_into = db.session.get(Ticket, ticket.merged_into_id) if ticket.merged_into_id \
         else None
     composer = {"body": "", "internal": False, "seen_version": ticket.version, "errors": {},
                 "set_status": ""} | (composer or {})
+    composer["editor_html"] = _editor_html(composer["body"], composer.get("body_format"))
     return render_template(
         "tickets/ticket.html", ticket=ticket, messages=messages,
-        files=attachments_of([m.id for m in messages]), history=_history(ticket),
+        files=attachments_of([m.id for m in messages]), history=history,
+        history_sentences=describe_all(history),
         others=_others_of_customer(ticket), linked=service.linked_tickets(ticket),
         merged_into=merged_into, composer=composer, collision=collision,
         level=level_in(current_user, ticket.department_id), due=due_state(ticket),
         department_names=names_by_id(lookups["departments"]),
         staff_names=names_by_id(lookups["staff"]), templates=_templates_available(),
-        custom_fields=list_fields(active_only=True), change_line=change_line,
-        max_file_bytes=int(get_settings("attachments")["max_file_bytes"]), history_names={
-            "department_id": names_by_id(lookups["departments"]),
-            "assignee_id": names_by_id(lookups["staff"])},
-        **lookups), status
+        custom_fields=list_fields(active_only=True),
+        max_file_bytes=int(get_settings("attachments")["max_file_bytes"]), **lookups), status
 
 
 @bp.get("/<int:number>")
@@ -154,7 +131,10 @@ def post_message(number: int):
     form = request.form
     internal = bool(form.get("internal"))
     status = form.get("set_status") or form.get("template_status") or None
-    composer = {"body": form.get("body", ""), "internal": internal,
+    # The reply box is an HTML editor and says so in the form; anything else posted here
+    # without saying so is taken as typed text.
+    body_format = form.get("body_format") or TEXT
+    composer = {"body": form.get("body", ""), "body_format": body_format, "internal": internal,
                 "seen_version": int_or_none(form.get("seen_version")),
                 "set_status": form.get("set_status", ""),
                 "template": {k: form.get(k, "") for k in (
@@ -162,7 +142,8 @@ def post_message(number: int):
                     "template_summary")}}
     try:
         service.add_reply(actor=current_user, ticket=ticket, body=composer["body"],
-                          internal=internal, seen_version=composer["seen_version"],
+                          body_format=body_format, internal=internal,
+                          seen_version=composer["seen_version"],
                           force=bool(form.get("force")), status=status,
                           attachments=_uploads())
         _apply_template_actions(ticket, form)

@@ -1,16 +1,18 @@
 """Home, signup, login/logout and the dashboard."""
-from flask import current_app, flash, g, redirect, render_template, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
+from app.auth.devices import COOKIE as DEVICE_COOKIE
+from app.auth.devices import remember_device
 from app.auth.login import authenticate
+from app.auth.sessions import sign_in, sign_out
 from app.errors import ServiceError
 from app.extensions import db, limiter
 from app.web import bp
 from app.web.forms import FindTenantForm, LoginForm, SignupForm
 from app.web.guards import apply_form_errors, staff_page
-from tenants import context
-from tenants.resolve import current_tenant, tenant_by_slug
+from tenants.resolve import current_tenant, tenant_id_by_slug
 from tenants.signup import sign_up
 
 
@@ -32,8 +34,7 @@ def signup():
         except ServiceError as exc:
             apply_form_errors(form, exc)
         else:
-            _start_session(result.admin, remember=False)
-            db.session.commit()
+            sign_in(result.admin, remember=False)
             flash(_("Welcome! Your help desk is ready and the trial balance is credited."),
                   "success")
             return redirect(url_for("web.dashboard"))
@@ -44,40 +45,37 @@ def signup():
 def find_tenant():
     form = FindTenantForm()
     if form.validate_on_submit():
-        tenant = tenant_by_slug(form.slug.data.strip())
-        if tenant is not None:
-            return redirect(url_for("web.login", slug=tenant.slug))
+        slug = form.slug.data.strip().lower()
+        if tenant_id_by_slug(slug) is not None:
+            return redirect(url_for("web.login", slug=slug))
         form.slug.errors = [_("No company with this address.")]
     return render_template("web/find_tenant.html", form=form)
 
 
-def _start_session(staff, *, remember: bool) -> None:
-    session.clear()  # a new session on login (no fixation)
-    login_user(staff, remember=remember)
-    session["lang"] = staff.language
-
-
 @bp.route("/t/<slug>/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-def login(slug: str | None = None):
-    tenant = tenant_by_slug(slug or "")
+def login(slug: str):
+    tenant = g.tenant  # resolved from the address; a session of another tenant is not loaded
     if tenant is None:
         return redirect(url_for("web.find_tenant"))
-    if current_user.is_authenticated and current_user.tenant_id == tenant.id:
+    if current_user.is_authenticated:
         return redirect(url_for("web.dashboard"))
-    context.set_tenant(tenant.id)
-    g.tenant = tenant
     form = LoginForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
+        device = request.cookies.get(DEVICE_COOKIE)
         try:
-            staff = authenticate(email=form.email.data, password=form.password.data)
+            staff = authenticate(email=form.email.data, password=form.password.data,
+                                 address=request.remote_addr, device=device)
         except ServiceError as exc:
             flash(str(exc.message), "error")
+            if getattr(exc, "retry_after", None):
+                status, headers = exc.status, {"Retry-After": str(exc.retry_after)}
         else:
-            _start_session(staff, remember=form.remember.data)
-            db.session.commit()
+            sign_in(staff, remember=form.remember.data)
+            remember_device(staff, device)
             return redirect(url_for("web.dashboard"))
-    return render_template("web/login.html", form=form, tenant=tenant)
+    return render_template("web/login.html", form=form, tenant=tenant), status, headers
 
 
 @bp.post("/logout")
@@ -86,8 +84,7 @@ def logout():
     if current_user.is_authenticated:
         tenant = current_tenant()
         slug = tenant.slug if tenant else None
-    logout_user()
-    session.clear()
+    sign_out(current_user if current_user.is_authenticated else None)
     return redirect(url_for("web.login", slug=slug) if slug else url_for("web.index"))
 
 

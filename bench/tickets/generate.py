@@ -65,7 +65,7 @@ def setup_tenants(conn, plan: list[tuple[str, int]]) -> list[dict]:
             for d in range(DEPARTMENTS)]
         staff = [conn.execute(
             "INSERT INTO staff (tenant_id, name, email, password_hash, role, active, "
-            "failed_logins, created_at) VALUES (%s, %s, %s, 'x', %s, true, 0, now()) "
+            "created_at) VALUES (%s, %s, %s, 'x', %s, true, now()) "
             "RETURNING id", (tenant_id, f"Staff {s}", f"s{s}@{slug}.example",
                              "admin" if s == 0 else "agent")).fetchone()[0]
             for s in range(AGENTS + 1)]

@@ -153,6 +153,17 @@
     list[next].scrollIntoView({block: "nearest"});
   }
 
+  /* The inbox list refreshes itself (hx-trigger="every 60s"), but not while the agent is
+   * moving through it: a poll from an element marked data-poll-unless-selected is skipped
+   * while a row is selected. (An htmx trigger filter would need eval, which the CSP forbids.) */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var element = event.detail && event.detail.elt;
+    if (element && element.matches && element.matches("[data-poll-unless-selected]") &&
+        document.querySelector("[data-ticket-row].selected")) {
+      event.preventDefault();
+    }
+  });
+
   function openSelected() {
     var row = document.querySelector("[data-ticket-row].selected");
     if (row && row.dataset.href) window.location.href = row.dataset.href;

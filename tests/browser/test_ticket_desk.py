@@ -55,7 +55,7 @@ def colleague_replies(company, number: int, text: str) -> None:
     def reply():
         admin = db.session.get(Staff, company.admin_id)
         ticket = service.get_ticket(admin, number)
-        service.reply(actor=admin, ticket=ticket, body=f"<p>{text}</p>")
+        service.reply(actor=admin, ticket=ticket, body=f"<p>{text}</p>", body_format="html")
 
     company.run(reply)
 

@@ -1,0 +1,98 @@
+"""One unit of work: a request or a job commits once, in one place, and what leaves the
+process (letters, jobs, calls out) leaves only after that commit.
+
+- ``init_app`` wraps every view: it commits when the view returns, never when it raises
+  (the error handlers roll back). Views, API handlers and services do not commit.
+- ``after_commit(fn)`` runs ``fn`` once the current transaction commits; a rollback drops it,
+  so a failed request sends nothing.
+- ``on_rollback(fn)`` runs ``fn`` if the transaction ends without a commit, e.g. to remove
+  the bytes of an attachment whose row was never stored.
+- ``for_each_tenant`` is the loop of platform jobs: one tenant's step, one commit.
+"""
+import logging
+from functools import wraps
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+_AFTER_COMMIT = "after_commit"
+_ON_ROLLBACK = "on_rollback"
+
+
+def _session():
+    from app.extensions import db
+
+    return db.session()
+
+
+def after_commit(fn, *, session=None) -> None:
+    """Run ``fn()`` after the session's transaction commits (dropped on rollback)."""
+    (session or _session()).info.setdefault(_AFTER_COMMIT, []).append(fn)
+
+
+def on_rollback(fn, *, session=None) -> None:
+    """Run ``fn()`` if the session's transaction ends without committing."""
+    (session or _session()).info.setdefault(_ON_ROLLBACK, []).append(fn)
+
+
+def _run(callbacks: list, what: str) -> None:
+    for fn in callbacks:
+        try:
+            fn()
+        except Exception:  # one failed side effect must not stop the others
+            log.exception("%s callback %r failed", what, fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    session.info.pop(_ON_ROLLBACK, None)
+    _run(session.info.pop(_AFTER_COMMIT, []), "after-commit")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session, transaction):
+    if transaction.parent is not None or transaction.nested:
+        return  # a savepoint: its outer transaction decides
+    # Still here after the outermost transaction ended: it did not commit.
+    session.info.pop(_AFTER_COMMIT, None)
+    _run(session.info.pop(_ON_ROLLBACK, []), "on-rollback")
+
+
+def commit() -> None:
+    """Commit the unit of work (the view wrapper and the job runner call this)."""
+    _session().commit()
+
+
+def _committing(view):
+    @wraps(view)
+    def run(*args, **kwargs):
+        response = view(*args, **kwargs)
+        commit()
+        return response
+
+    return run
+
+
+def init_app(app) -> None:
+    """Wrap every registered view so that the request commits once, when it succeeded."""
+    for name, view in list(app.view_functions.items()):
+        app.view_functions[name] = _committing(view)
+
+
+def for_each_tenant(tenant_ids, step) -> list:
+    """Run ``step(tenant_id)`` in each tenant's scope, committing after each: one tenant's
+    failure rolls back that tenant's step only, and is logged. Returns the steps' results."""
+    from tenants.context import tenant_scope
+
+    results = []
+    session = _session()
+    for tenant_id in tenant_ids:
+        try:
+            with tenant_scope(tenant_id):
+                results.append(step(tenant_id))
+                session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("tenant %s: step %r failed", tenant_id, step)
+    return results
