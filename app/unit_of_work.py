@@ -26,14 +26,21 @@ def _session():
     return db.session()
 
 
+def _pending(session, key: str) -> list:
+    session = session or _session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any statement still ends it (and drops fn)
+    return session.info.setdefault(key, [])
+
+
 def after_commit(fn, *, session=None) -> None:
     """Run ``fn()`` after the session's transaction commits (dropped on rollback)."""
-    (session or _session()).info.setdefault(_AFTER_COMMIT, []).append(fn)
+    _pending(session, _AFTER_COMMIT).append(fn)
 
 
 def on_rollback(fn, *, session=None) -> None:
     """Run ``fn()`` if the session's transaction ends without committing."""
-    (session or _session()).info.setdefault(_ON_ROLLBACK, []).append(fn)
+    _pending(session, _ON_ROLLBACK).append(fn)
 
 
 def _run(callbacks: list, what: str) -> None:

@@ -5,6 +5,7 @@ from flask import current_app
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
+from app.api.limits import EmailAddress
 from app.staff.service import staff_count
 from billing.money import to_decimal_string
 from tenants.models import Tenant
@@ -16,7 +17,7 @@ class SignupIn(BaseModel):
     company_name: str = Field(max_length=200)
     slug: str = Field(max_length=40)
     admin_name: str = Field(max_length=200)
-    admin_email: str = Field(max_length=254)
+    admin_email: EmailAddress
     password: str = Field(max_length=200)
     language: Literal["ru", "en", "kk"] = "en"
 

@@ -68,6 +68,7 @@ def _forget_role(conn, *args):
 @pytest.fixture(autouse=True)
 def _isolated(request, app):
     """Bind db.session to one outer transaction; commits become savepoints; roll back after."""
+    app.extensions["redis"].flushdb()  # rate limits and queues start empty
     if "real_commits" in request.keywords:
         yield
         return
@@ -81,7 +82,6 @@ def _isolated(request, app):
     db.session = scoped_session(sessionmaker(
         bind=connection, class_=RoleSwitchingSession, join_transaction_mode="create_savepoint"),
         scopefunc=_app_ctx_id)
-    app.extensions["redis"].flushdb()
     try:
         yield
     finally:

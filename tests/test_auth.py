@@ -1,4 +1,4 @@
-"""Staff login: per-tenant pages, lockout, sessions, remember me, CSRF, roles."""
+"""Staff login: per-tenant pages, throttling, sessions, remember me, CSRF, roles."""
 import re
 
 import pytest
@@ -8,8 +8,9 @@ from app.config import TestConfig
 from tests.conftest import STRONG_PASSWORD, Api
 
 
-def _login(client, slug, email, password=STRONG_PASSWORD, **extra):
-    return client.post(f"/t/{slug}/login", data={"email": email, "password": password} | extra)
+def _login(client, slug, email, password=STRONG_PASSWORD, environ_base=None, **extra):
+    return client.post(f"/t/{slug}/login", data={"email": email, "password": password} | extra,
+                       environ_base=environ_base or {})
 
 
 @pytest.fixture
@@ -39,14 +40,18 @@ def test_wrong_password_shows_error_and_is_logged(client, company):
     assert actions == ["login.failed"]
 
 
-def test_lockout_after_five_wrong_passwords(client, company):
+def test_wrong_passwords_slow_down_their_address_not_the_account(client, company):
     api, slug, email = company
-    for _ in range(5):
+    for _ in range(6):
         _login(client, slug, email, password="Wrong-password-1")
-    response = _login(client, slug, email)  # even the right password is refused now
-    assert "Too many wrong passwords" in response.get_data(as_text=True)
+    response = _login(client, slug, email)  # even the right password waits, from here
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
+    assert "Too many wrong passwords from here. Try again in 1 second." in \
+        response.get_data(as_text=True)
     assert client.get("/app/").status_code == 302
-    assert api.get("/events?action=login.locked").get_json()["items"]
+    assert api.get("/events?action=login.throttled").get_json()["items"]
+    elsewhere = _login(client, slug, email, environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert elsewhere.status_code == 302  # the account itself is not locked
 
 
 def test_shared_login_page_asks_for_the_company(client, company):

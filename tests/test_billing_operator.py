@@ -2,11 +2,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from app.db_types import utcnow
 from app.extensions import db
 from billing.cli import billing_cli
+from tenants.context import platform_connection, platform_scope
+from tenants.models import Tenant
 from tests.conftest import STRONG_PASSWORD
 
 TOKEN = "operator-secret-token"
@@ -160,3 +162,17 @@ def test_console_token_guessing_is_rate_limited(app, operator):
              for n in range(limit + 1)]
     assert set(codes[:limit]) == {401}
     assert codes[-1] == 429
+
+
+def test_console_shows_mismatched_balances_as_money(app, operator, signup):
+    _api, body = signup()
+    slug = body["tenant"]["slug"]
+    with app.app_context():
+        with platform_connection(), platform_scope():  # PLATFORM-WIDE: a test breaks a balance
+            db.session.execute(update(Tenant).where(Tenant.slug == slug)
+                               .values(balance=Tenant.balance + 7))
+        db.session.commit()
+        db.session.remove()
+    assert operator.post("/operator/login", data={"token": TOKEN}).status_code == 302
+    page = operator.get("/operator/?check=1").get_data(as_text=True)
+    assert "balance RUB\xa0200.07, ledger RUB\xa0200.00" in page

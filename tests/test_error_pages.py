@@ -76,7 +76,7 @@ def test_error_pages_are_translated(client):
 @pytest.fixture
 def fragile_app():
     """An app that does not re-raise exceptions (production behaviour), with pages that fail."""
-    app = create_app(TestConfig() | {"PROPAGATE_EXCEPTIONS": False})
+    app = create_app(TestConfig() | {"PROPAGATE_EXCEPTIONS": False, "WTF_CSRF_ENABLED": True})
 
     @app.get("/boom")
     def boom():
@@ -113,3 +113,10 @@ def test_429_page(fragile_app):
     assert response.status_code == 429
     _assert_friendly(response.get_data(as_text=True))
     assert "Wait a minute" in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_says_the_form_expired(fragile_app):
+    response = fragile_app.test_client().post("/signup", data={"company_name": "x"})
+    assert response.status_code == 400
+    _assert_friendly(response.get_data(as_text=True))
+    assert "The form has expired" in response.get_data(as_text=True)

@@ -33,6 +33,8 @@ MAX_BODY = 200_000  # a message body
 Choice = Annotated[str, Field(max_length=MAX_CHOICE)]
 Name = Annotated[str, Field(max_length=MAX_NAME)]
 Email = Annotated[str, Field(max_length=MAX_EMAIL)]
+# An address (the services check it); the format tells clients and generated tests so.
+EmailAddress = Annotated[str, Field(max_length=MAX_EMAIL, json_schema_extra={"format": "email"})]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 FieldKey = Annotated[str, Field(max_length=MAX_KEY)]
 FieldValue = Text | bool | int | float | None

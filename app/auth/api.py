@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
+from app.api.limits import EmailAddress
 from app.auth.devices import COOKIE as DEVICE_COOKIE
 from app.auth.login import authenticate
 from app.auth.tokens import create_token, revoke_token
@@ -16,7 +17,7 @@ from tenants.resolve import tenant_by_slug
 class TokenIn(BaseModel):
     name: str = Field("API", max_length=100)
     tenant: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=254)
+    email: EmailAddress | None = None
     password: str | None = Field(None, max_length=200)
 
 

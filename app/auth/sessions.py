@@ -114,7 +114,7 @@ def open_session(staff: Staff, *, user_agent: str = "", ip: str | None = None) -
 
 def sign_in(staff: Staff, *, remember: bool = False) -> None:
     """Log ``staff`` in to this browser with a new session (the one way the web logs in)."""
-    key = open_session(staff, **_client())
+    open_session(staff, **_client())  # sets staff.session_key, which the login id carries
     session.clear()  # a new session on login (no fixation)
     login_user(staff, remember=remember)
     session["lang"] = staff.language

@@ -3,7 +3,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from app.api.core import endpoint
-from app.api.limits import Name
+from app.api.limits import EmailAddress, Name
 from app.api.pagination import ListQuery, paginate
 from app.customers import service
 from app.customers.models import Customer, Organization
@@ -12,13 +12,13 @@ MAX_DOMAINS = 50
 
 
 class CustomerIn(BaseModel):
-    email: str = Field(max_length=254)
+    email: EmailAddress
     name: str = Field("", max_length=200)
     organization_id: int | None = None
 
 
 class CustomerPatch(BaseModel):
-    email: str | None = Field(None, max_length=254)
+    email: EmailAddress | None = None
     name: str | None = Field(None, max_length=200)
     organization_id: int | None = None
 

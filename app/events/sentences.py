@@ -129,6 +129,14 @@ def _login_failed(e: Event, n: Names, who: str) -> str:
     return _("Failed sign-in as %(email)s", email=data_of(e).get("email") or who)
 
 
+def _signed_out_everywhere(e: Event, n: Names, who: str) -> str:
+    if data_of(e).get("kept_current"):
+        return _("%(who)s signed out of all other sessions", who=who)
+    if str(e.actor_id) == e.object_id:
+        return _("%(who)s signed out everywhere", who=who)
+    return _("%(who)s signed %(name)s out everywhere", who=who, name=_staff_name(e, n))
+
+
 SENTENCES = {
     # Tickets
     "ticket.created": _say(_l("%(who)s created ticket #%(number)s: %(subject)s"),
@@ -197,6 +205,13 @@ SENTENCES = {
     "token.revoked": _say(_l("%(who)s revoked API token “%(name)s”"), name=_field("name")),
     "login.succeeded": _say(_l("%(who)s signed in")),
     "login.failed": _login_failed,
+    "login.throttled": _say(_l("Sign-in as %(email)s held back after repeated wrong "
+                               "passwords"), email=_field("email")),
+    "session.ended": _say(_l("%(who)s signed out")),
+    "session.ended_all": _signed_out_everywhere,
+    "password.reset_requested": _say(_l("A password reset link was sent to %(email)s"),
+                                     email=_field("email")),
+    "password.reset_completed": _say(_l("%(who)s set a new password through a reset link")),
     "login.blocked": _say(_l("Sign-in as %(email)s refused: the account is locked"),
                           email=_field("email")),
     "login.locked": _say(_l("The account of %(name)s is locked until %(until)s after wrong "

@@ -5,7 +5,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from app.api.core import endpoint
-from app.api.limits import MAX_ITEMS
+from app.api.limits import MAX_ITEMS, EmailAddress
 from app.api.pagination import ListQuery, paginate
 from app.staff import service
 from app.staff.invitations import invite_staff, send_invitation
@@ -22,7 +22,7 @@ class DepartmentRight(BaseModel):
 
 class StaffIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    email: str = Field(max_length=254)
+    email: EmailAddress
     role: Role = "agent"
     password: str | None = Field(None, max_length=200, description=(
         "Without a password the person gets an invitation letter to choose one."))

@@ -73,7 +73,6 @@ def index():
         if access_error is None:
             try:
                 member = _add(form)
-                db.session.commit()
                 flash(_("%(name)s can now log in.", name=member.name) if form.password.data
                       else _("An invitation was sent to %(email)s.", email=member.email),
                       "success")

@@ -11,6 +11,7 @@ from app.api.limits import (
     MAX_MIME,
     MAX_NAME,
     MAX_TYPES,
+    EmailAddress,
     FieldKey,
     FieldValue,
     Name,
@@ -36,7 +37,7 @@ BODY_FORMAT = ("text (default): body is plain text, escaped once and kept whole.
 
 
 class Requester(BaseModel):
-    email: str = Field(max_length=254)
+    email: EmailAddress
     name: str | None = Field(None, max_length=200)
 
 

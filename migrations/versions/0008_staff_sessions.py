@@ -58,16 +58,17 @@ def upgrade():
         unique="token_hash",
     )
     create_resolvers(op, "tenant_by_reset_hash")
-    with op.batch_alter_table("staff") as batch:
-        batch.drop_column("failed_logins")
-        batch.drop_column("locked_until")
+    # Plain ALTER TABLE … DROP COLUMN, also on SQLite (3.35+): a batch copy of ``staff``
+    # there would drop the old table, and its ON DELETE CASCADE would empty the tables
+    # that refer to it.
+    op.drop_column("staff", "failed_logins")
+    op.drop_column("staff", "locked_until")
 
 
 def downgrade():
-    with op.batch_alter_table("staff") as batch:
-        batch.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False,
-                                   server_default="0"))
-        batch.add_column(sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("staff", sa.Column("failed_logins", sa.Integer(), nullable=False,
+                                     server_default="0"))
+    op.add_column("staff", sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS hd_tenant_by_reset_hash(text)")
     op.drop_table("password_resets")

@@ -28,7 +28,8 @@ MEASURE = """() => {
       if (o === "auto" || o === "scroll" || o === "hidden") return false;
     }
     return true;
-  }).slice(0, 5).map((el) => el.tagName + "." + el.className + " " + el.getBoundingClientRect().right);
+  }).slice(0, 5)
+    .map((el) => `${el.tagName}.${el.className} ${el.getBoundingClientRect().right}`);
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
           headerBottom: Math.max(...boxes.map((r) => r.bottom)), mainTop: main.top, wide};
 }"""
