@@ -71,6 +71,9 @@ def _resolve_tenant() -> None:
     if request.blueprint in PLATFORM_BLUEPRINTS:
         context.use_platform_connection()
         return
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "resolves_own_tenant", False):
+        return  # signup, invitation and reset links: the view enters the tenant it finds
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
@@ -80,8 +83,6 @@ def _resolve_tenant() -> None:
     if slug is not None:
         g.tenant = tenant_by_slug(slug)
         return
-    if "token" in (request.view_args or {}):
-        return  # a link's secret token (invitation, password reset) names the tenant
     current_user.is_authenticated  # noqa: B018  (loads the session's staff, entering its tenant)
 
 

@@ -1,11 +1,9 @@
 """API: the tenant's billing — balance, plan, add-ons, ledger, top-ups."""
-from typing import Annotated
-
 from flask_babel import get_locale
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
-from app.api.limits import MAX_CHOICE
+from app.api.limits import MAX_CHOICE, scalar
 from billing import service
 from billing.catalog import (
     active_addons,
@@ -32,9 +30,12 @@ class AddonIn(BaseModel):
     addon: str = Field(max_length=40)
 
 
+# "500.00", 500 or 500.5; validate_amount explains what is wrong with any other value.
+Amount = scalar(MAX_CHOICE)
+
+
 class TopupIn(BaseModel):
-    # validate_amount explains what is wrong with any of these, true and false included.
-    amount: Annotated[str, Field(max_length=MAX_CHOICE)] | bool | int | float | None = None
+    amount: Amount = None
 
 
 class LedgerQuery(BaseModel):

@@ -8,6 +8,7 @@ from app.api.core import endpoint
 from app.api.limits import EmailAddress
 from app.staff.service import staff_count
 from billing.money import to_decimal_string
+from tenants import context
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
 from tenants.signup import sign_up
@@ -55,6 +56,7 @@ tenant_details: list = []
 @endpoint("/signup", "POST", summary="Sign up a company", tag="tenant", body=SignupIn,
           response=SignupOut, status=201, auth=False, errors=(409, 429),
           rate_limit=lambda: current_app.config["SIGNUP_RATE_LIMIT"])
+@context.resolves_own_tenant
 def api_signup(data: SignupIn):
     result = sign_up(**data.model_dump())
     return {"tenant": tenant_summary(result.tenant), "token": result.token_plaintext}, 201

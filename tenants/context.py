@@ -133,6 +133,14 @@ def platform_work(fn):
     return run
 
 
+def resolves_own_tenant(view):
+    """Mark a view that finds its tenant itself, from what it is given (a signup creates one,
+    a link's token names one): the request resolver then enters none of its own — not the
+    caller's session or token, which belong to another company."""
+    view.resolves_own_tenant = True
+    return view
+
+
 def use_platform_connection() -> None:
     """The rest of this request runs as platform work (reset by ``clear`` in teardown)."""
     _platform_connection.set(True)

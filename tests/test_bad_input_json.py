@@ -135,3 +135,9 @@ def test_a_signed_stripe_event_with_odd_fields_names_no_session(client, webhook_
     response = deliver(client, webhook_secret, json.dumps(event))
     assert response.status_code == 200
     assert response.get_json()["outcome"] == "unknown_session"
+
+
+def test_signing_up_another_company_with_a_token_in_hand(tenant_a):
+    from tests.conftest import signup_payload
+
+    assert tenant_a.post("/signup", signup_payload()).status_code == 201

@@ -85,3 +85,15 @@ def test_rows_changed_in_a_scope_are_written_before_it_ends(app, signup):
             with context.tenant_scope(tenant_id):
                 assert db.session.scalar(select(Staff.name)) == "Renamed In Scope"
         db.session.remove()
+
+
+def test_signing_up_another_company_while_signed_in(app, client, signup):
+    _, a = signup(company_name="First Company Ltd")
+    slug_a = a["tenant"]["slug"]
+    _login(client, slug_a, f"admin@{slug_a}.example")
+    from tests.conftest import signup_payload
+
+    payload = signup_payload(company_name="Second Company Ltd")
+    response = client.post("/signup", data=payload)
+    assert response.status_code == 302
+    assert "Second Company Ltd" in client.get("/app/").get_data(as_text=True)

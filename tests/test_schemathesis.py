@@ -146,4 +146,4 @@ def test_workflows_along_the_links_answer_as_documented(app, api_schema, admin):
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS, headers=headers)
 
-    Workflows.run(settings=settings(BOUNDED, max_examples=20, stateful_step_count=8))
+    Workflows.run(settings=settings(BOUNDED, max_examples=30, stateful_step_count=8))

@@ -76,7 +76,7 @@ def test_api_json_and_error_responses(client, tenant_a):
     assert missing.status_code == 404 and missing.is_json
     assert_secure(missing)
     page = client.get("/no-such-page")
-    assert page.status_code == 404 and "<h1>404</h1>" in page.get_data(as_text=True)
+    assert page.status_code == 404 and 'data-status="404"' in page.get_data(as_text=True)
     assert_secure(page)
     assert_secure(client.get("/static/js/confirm.js"))
 

@@ -41,7 +41,8 @@ def test_orm_guard_fails_closed_without_context(app, two):
         context.clear()
         assert db.session.scalars(select(Department)).all() == []
         assert db.session.scalars(select(Staff)).all() == []
-        with context.platform_connection(), context.platform_scope():  # the explicit opt-out sees everything
+        # the explicit opt-out, on the platform connection, sees everything
+        with context.platform_connection(), context.platform_scope():
             assert len(db.session.scalars(select(Department)).all()) >= 3
 
 

@@ -3,7 +3,7 @@ each thread with its own session and connection, real commits → exactly 1..50.
 import threading
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from app.extensions import db
 from app.tickets.models import Ticket, ticket_counters

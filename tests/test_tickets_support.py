@@ -46,7 +46,8 @@ def make_pro(app, api: Api) -> None:
     """Lift the Standard plan's small staff and ticket limits for tests that need more."""
     slug = api.get("/tenant").get_json()["slug"]
     with app.app_context():
-        with platform_connection(), platform_scope():  # PLATFORM-WIDE: a test changes a tenant's plan
+        # PLATFORM-WIDE: a test changes a tenant's plan
+        with platform_connection(), platform_scope():
             db.session.execute(update(Tenant).where(Tenant.slug == slug).values(plan="pro"))
         db.session.commit()
         db.session.remove()

@@ -43,7 +43,8 @@ OPERATIONS: list[Operation] = []
 def _fields(exc: ValidationError) -> dict:
     out: dict[str, str] = {}
     for err in exc.errors():
-        name = ".".join(str(p) for p in err["loc"]) or "body"
+        # A bad key of a map is reported on the map's entry, not on pydantic's "[key]".
+        name = ".".join(str(p) for p in err["loc"] if p != "[key]") or "body"
         out.setdefault(name, err["msg"].removeprefix("Value error, "))
     return out
 

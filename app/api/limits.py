@@ -7,7 +7,9 @@ business rules (20 tags, the tenant's own attachment count) with clearer message
 """
 from typing import Annotated
 
-from pydantic import Field
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from pydantic import Field, PlainValidator
 
 MAX_JSON_DEPTH = 32  # the deepest request model nests 4 levels
 INT64 = 2**63 - 1  # ids and counters are BIGINT; a larger number names nothing
@@ -37,4 +39,23 @@ Email = Annotated[str, Field(max_length=MAX_EMAIL)]
 EmailAddress = Annotated[str, Field(max_length=MAX_EMAIL, json_schema_extra={"format": "email"})]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
 FieldKey = Annotated[str, Field(max_length=MAX_KEY)]
-FieldValue = Text | bool | int | float | None
+
+
+def scalar(max_length: int):
+    """Text of at most ``max_length`` characters, a number, true, false or null, with one
+    error naming the field (a plain union reports one error per type it failed to be)."""
+    def check(value):
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(_("Expected text, a number, true or false."))
+        if len(value) > max_length:
+            raise ValueError(ngettext("Enter at most %(num)d character.",
+                                      "Enter at most %(num)d characters.", max_length))
+        return value
+
+    accepted = Annotated[str, Field(max_length=max_length)] | bool | int | float | None
+    return Annotated[accepted, PlainValidator(check, json_schema_input_type=accepted)]
+
+
+FieldValue = scalar(MAX_TEXT)

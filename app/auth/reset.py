@@ -4,58 +4,40 @@ The answer to a request never says whether the address is a staff member's; requ
 limited per address (here) and per client address (the view's rate limit). The link names
 no tenant: its token does, through the ``tenant_by_reset_hash`` resolver.
 """
-import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import BigInteger, ForeignKeyConstraint, String, UniqueConstraint, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select, update
 
 from app.auth.sessions import end_sessions
-from app.db_types import Id, UtcDateTime, utcnow
+from app.db_types import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.staff.links import OneTimeLink, digest
 from app.staff.models import Staff
 from integrations.mail.outbox import send_mail
 from tenants import context
 from tenants.passwords import hash_password, password_problem
 from tenants.resolve import current_tenant, tenant_id_for
-from tenants.scoping import TenantScoped
 
 VALID_FOR = timedelta(hours=1)
 LETTERS_PER_HOUR = 3  # per address: a mailbox is not flooded by someone else's requests
 
 
-class PasswordReset(TenantScoped, db.Model):
+class PasswordReset(OneTimeLink, db.Model):
     """A reset link; only the SHA-256 of its token is stored."""
 
     __tablename__ = "password_resets"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "id"),
-        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"],
-                             ondelete="CASCADE"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    staff_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _over_limit(email: str) -> bool:
     """Count a request for ``email`` in this tenant; True past the hourly limit."""
     redis = current_app.extensions["redis"]
-    key = f"password-reset:{context.current_tenant_id()}:{_digest(email)[:32]}"
+    key = f"password-reset:{context.current_tenant_id()}:{digest(email)[:32]}"
     count = redis.incr(key)
     if count == 1:
         redis.expire(key, 3600)
@@ -77,7 +59,7 @@ def request_reset(*, email: str) -> None:
         PasswordReset.staff_id == staff.id, PasswordReset.used_at.is_(None),
         PasswordReset.expires_at > now).values(expires_at=now))
     token = secrets.token_urlsafe(32)
-    db.session.add(PasswordReset(staff_id=staff.id, token_hash=_digest(token), created_at=now,
+    db.session.add(PasswordReset(staff_id=staff.id, token_hash=digest(token), created_at=now,
                                  expires_at=now + VALID_FOR))
     db.session.flush()
     tenant = current_tenant()
@@ -97,13 +79,13 @@ def request_reset(*, email: str) -> None:
 
 def find_reset(token: str) -> tuple[PasswordReset, Staff]:
     """The open reset behind a link, entering its tenant; NotFound when used or expired."""
-    digest = _digest(token or "")
-    tenant_id = tenant_id_for("tenant_by_reset_hash", digest)
+    token_hash = digest(token or "")
+    tenant_id = tenant_id_for("tenant_by_reset_hash", token_hash)
     reset = None
     if tenant_id is not None:
         context.set_tenant(tenant_id)  # the link names no tenant, the token does
         reset = db.session.scalar(select(PasswordReset).where(
-            PasswordReset.token_hash == digest))
+            PasswordReset.token_hash == token_hash))
     staff = db.session.get(Staff, reset.staff_id) if reset is not None else None
     if (reset is None or reset.used_at is not None or reset.expires_at <= utcnow()
             or staff is None or not staff.active):

@@ -11,6 +11,7 @@ from app.auth.sessions import sign_in
 from app.errors import ServiceError
 from app.extensions import limiter
 from app.web.guards import apply_form_errors
+from tenants import context
 from tenants.resolve import current_tenant
 
 bp = Blueprint("reset", __name__)
@@ -48,6 +49,7 @@ def forgot(slug: str):
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@context.resolves_own_tenant
 def reset_password(token: str):
     staff = find_reset(token)[1]
     form = NewPasswordForm()

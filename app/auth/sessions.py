@@ -14,7 +14,6 @@ the one being logged out of, and lists nothing; Redis holds no tenant wall and a
 sign everyone out. Rows are tenant-scoped like everything else (ORM guard and RLS), can be
 listed on the profile page, and are written at most once a minute per session.
 """
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -23,9 +22,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import (
     BigInteger,
-    ForeignKeyConstraint,
     String,
-    UniqueConstraint,
     delete,
     or_,
     select,
@@ -37,6 +34,7 @@ from app.db_types import Id, UtcDateTime, utcnow
 from app.errors import Forbidden, NotFound
 from app.events.service import record_event
 from app.extensions import db
+from app.staff.links import digest, staff_table_args
 from app.staff.models import Staff
 from tenants.scoping import TenantScoped
 
@@ -50,11 +48,7 @@ class StaffSession(TenantScoped, db.Model):
     """One login of one staff member; only the SHA-256 of its key is stored."""
 
     __tablename__ = "staff_sessions"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "id"),
-        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"],
-                             ondelete="CASCADE"),
-    )
+    __table_args__ = staff_table_args()
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     staff_id: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -88,10 +82,6 @@ def _first_match(text: str | None, table) -> str | None:
     return next((name for marker, name in table if marker in (text or "")), None)
 
 
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def _client() -> dict:
     agent = (request.user_agent.string or "")[:300]
     return {"user_agent": agent, "ip": request.remote_addr}
@@ -105,7 +95,7 @@ def open_session(staff: Staff, *, user_agent: str = "", ip: str | None = None) -
         StaffSession.staff_id == staff.id,
         or_(StaffSession.ended_at.is_not(None), StaffSession.last_seen_at < now - IDLE_LIMIT)))
     key = secrets.token_urlsafe(32)
-    db.session.add(StaffSession(staff_id=staff.id, key_hash=_digest(key), created_at=now,
+    db.session.add(StaffSession(staff_id=staff.id, key_hash=digest(key), created_at=now,
                                 last_seen_at=now, user_agent=user_agent[:300], ip=ip))
     db.session.flush()
     staff.session_key = key
@@ -132,7 +122,7 @@ def staff_for_session(staff_id: int, key: str, *, ip: str | None = None) -> Staf
     """The staff member whose open session ``key`` names (in the current tenant), or None.
     The row and the staff member are read afresh on every request, so a removal or a role
     change applies to the next request."""
-    row = db.session.scalar(select(StaffSession).where(StaffSession.key_hash == _digest(key)))
+    row = db.session.scalar(select(StaffSession).where(StaffSession.key_hash == digest(key)))
     now = utcnow()
     if row is None or row.staff_id != staff_id or not row.is_open(now):
         return None
@@ -151,7 +141,7 @@ def end_session(key: str | None) -> bool:
     if not key:
         return False
     result = db.session.execute(update(StaffSession).where(
-        StaffSession.key_hash == _digest(key), StaffSession.ended_at.is_(None)
+        StaffSession.key_hash == digest(key), StaffSession.ended_at.is_(None)
     ).values(ended_at=utcnow()))
     return result.rowcount > 0
 
@@ -161,7 +151,7 @@ def end_sessions(staff_id: int, *, keep: str | None = None) -> int:
     stmt = update(StaffSession).where(StaffSession.staff_id == staff_id,
                                       StaffSession.ended_at.is_(None))
     if keep:
-        stmt = stmt.where(StaffSession.key_hash != _digest(keep))
+        stmt = stmt.where(StaffSession.key_hash != digest(keep))
     return db.session.execute(stmt.values(ended_at=utcnow())).rowcount
 
 
@@ -183,7 +173,7 @@ def open_sessions(staff_id: int) -> list[StaffSession]:
 
 def is_current(row: StaffSession, staff) -> bool:
     key = getattr(staff, "session_key", None)
-    return bool(key) and row.key_hash == _digest(key)
+    return bool(key) and row.key_hash == digest(key)
 
 
 def sign_out_everywhere(*, actor: Staff, staff_id: int, keep_current: bool = False) -> int:

@@ -12,7 +12,6 @@ from app.api.limits import (
     FieldKey,
     FieldValue,
     Name,
-    Text,
 )
 from app.routing import service
 from app.routing.models import RoutingRule
@@ -30,8 +29,8 @@ class Conditions(BaseModel):
                               description="any of these words or phrases")
     words_in: Choice = Field("any", description="any, subject or body")
     organization_ids: list[int] = Field(default_factory=list, max_length=MAX_ITEMS)
-    custom_fields: dict[FieldKey, Text | int | float | bool] = Field(default_factory=dict,
-                                                                    max_length=MAX_FIELDS)
+    custom_fields: dict[FieldKey, FieldValue] = Field(default_factory=dict,
+                                                     max_length=MAX_FIELDS)
 
 
 class Actions(BaseModel):

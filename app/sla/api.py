@@ -1,6 +1,6 @@
 """API: SLA settings (business hours, holidays, targets per priority) and a due-time preview."""
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
@@ -16,7 +16,7 @@ from app.tickets.validation import check_choice
 ADMINS = ("admin",)
 
 
-Weekday = Literal["0", "1", "2", "3", "4", "5", "6"]  # 0 is Monday
+Weekday = Annotated[str, Field(max_length=1)]  # "0" (Monday) to "6"; the service checks
 Opening = Annotated[list[Annotated[str, Field(max_length=MAX_TIME)]],
                     Field(max_length=2)]  # [opens, closes]
 

@@ -1,49 +1,31 @@
 """Inviting staff by e-mail: a one-time link to choose a password (valid for 7 days)."""
-import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import BigInteger, ForeignKeyConstraint, String, UniqueConstraint, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select, update
 
-from app.db_types import Id, UtcDateTime, utcnow
+from app.db_types import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.staff.links import OneTimeLink, digest
 from app.staff.models import Staff
 from app.staff.service import create_staff
 from integrations.mail.outbox import send_mail
 from tenants import context
 from tenants.passwords import hash_password, password_problem
 from tenants.resolve import current_tenant, tenant_id_for
-from tenants.scoping import TenantScoped
 
 VALID_FOR = timedelta(days=7)
 
 
-class StaffInvitation(TenantScoped, db.Model):
+class StaffInvitation(OneTimeLink, db.Model):
     """A pending invitation; only the SHA-256 of the link's token is stored."""
 
     __tablename__ = "staff_invitations"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "id"),
-        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"],
-                             ondelete="CASCADE"),
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    staff_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite_staff(*, actor, name: str, email: str, role: str = "agent",
@@ -61,7 +43,7 @@ def send_invitation(*, actor, staff: Staff) -> None:
         StaffInvitation.staff_id == staff.id, StaffInvitation.used_at.is_(None)
     ).values(expires_at=utcnow()))
     token = secrets.token_urlsafe(32)
-    db.session.add(StaffInvitation(staff_id=staff.id, token_hash=_digest(token),
+    db.session.add(StaffInvitation(staff_id=staff.id, token_hash=digest(token),
                                    expires_at=utcnow() + VALID_FOR))
     tenant = current_tenant()
     link = f"{current_app.config['BASE_URL']}/invite/{token}"
@@ -79,12 +61,12 @@ def send_invitation(*, actor, staff: Staff) -> None:
 
 def find_invitation(token: str) -> tuple[StaffInvitation, Staff]:
     """The open invitation behind a link, entering its tenant; NotFound when used or expired."""
-    digest = _digest(token or "")
-    tenant_id = tenant_id_for("tenant_by_invitation_hash", digest)
+    token_hash = digest(token or "")
+    tenant_id = tenant_id_for("tenant_by_invitation_hash", token_hash)
     if tenant_id is not None:
         context.set_tenant(tenant_id)  # the link names no tenant, the token does
     invitation = db.session.scalar(select(StaffInvitation).where(
-        StaffInvitation.token_hash == digest)) if tenant_id is not None else None
+        StaffInvitation.token_hash == token_hash)) if tenant_id is not None else None
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
         raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))
     staff = db.session.get(Staff, invitation.staff_id)

@@ -10,6 +10,7 @@ from app.auth.sessions import sign_in
 from app.errors import ServiceError
 from app.staff.invitations import accept_invitation, find_invitation
 from app.web.guards import apply_form_errors
+from tenants import context
 from tenants.resolve import current_tenant
 
 bp = Blueprint("invite", __name__, url_prefix="/invite")
@@ -23,6 +24,7 @@ class ChoosePasswordForm(FlaskForm):
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
+@context.resolves_own_tenant
 def accept(token: str):
     staff = find_invitation(token)[1]
     form = ChoosePasswordForm()

@@ -12,6 +12,7 @@ from app.extensions import db, limiter
 from app.web import bp
 from app.web.forms import FindTenantForm, LoginForm, SignupForm
 from app.web.guards import apply_form_errors, staff_page
+from tenants import context
 from tenants.resolve import current_tenant, tenant_id_by_slug
 from tenants.signup import sign_up
 
@@ -25,6 +26,7 @@ def index():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
+@context.resolves_own_tenant
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -84,7 +86,7 @@ def logout():
     if current_user.is_authenticated:
         tenant = current_tenant()
         slug = tenant.slug if tenant else None
-    sign_out(current_user if current_user.is_authenticated else None)
+    sign_out(current_user._get_current_object() if current_user.is_authenticated else None)
     return redirect(url_for("web.login", slug=slug) if slug else url_for("web.index"))
 
 
