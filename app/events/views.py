@@ -16,6 +16,7 @@ bp = Blueprint("events", __name__, url_prefix="/app/events")
 PAGE = 50
 # The "What" filter: areas of the help desk, as action prefixes (events_query matches them).
 AREAS = [("ticket.", _l("Tickets")), ("staff.", _l("Staff")), ("login.", _l("Sign-ins")),
+         ("session.", _l("Sessions")), ("password.", _l("Password resets")),
          ("token.", _l("API tokens")), ("department.", _l("Departments")),
          ("customer.", _l("Customers")), ("organization.", _l("Organizations")),
          ("attachment.", _l("Files")), ("settings.", _l("Help desk settings")),
