@@ -82,6 +82,10 @@ def from_environment() -> dict:
         "OPERATOR_TOKEN": env.get("OPERATOR_TOKEN", ""),
         "TOPUP_MIN": _money("TOPUP_MIN", "100.00"),
         "TOPUP_MAX": _money("TOPUP_MAX", "1000000.00"),
+        "ATTACHMENTS_BACKEND": env.get("ATTACHMENTS_BACKEND", "local").lower(),
+        "ATTACHMENTS_DIR": env.get("ATTACHMENTS_DIR", ""),
+        **{name: env.get(name, "") for name in ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION",
+                                                 "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")},
         "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "30 per minute"),
     }
@@ -107,6 +111,9 @@ class TestConfig(dict):
             PLATFORM_DATABASE_URI=_test_url("TEST_PLATFORM_DATABASE_URL", "helpdesk_platform"),
             REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
             WTF_CSRF_ENABLED=False,
+            # The cheapest Argon2id the library accepts: the suite hashes hundreds of passwords;
+            # production keeps argon2-cffi's strong defaults.
+            PASSWORD_HASH_PARAMS={"time_cost": 1, "memory_cost": 8, "parallelism": 1},
             RATELIMIT_ENABLED=True,
         )
         self.update(overrides)

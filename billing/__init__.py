@@ -1,5 +1,4 @@
 """Billing: plans and add-ons, limits and quotas, the ledger, daily charges, Stripe top-ups."""
-import os
 
 
 def _append_once(hooks: list, fn) -> None:
@@ -41,7 +40,6 @@ def init_app(app) -> None:
     from billing.webhook import bp as webhook_bp
     from tenants.api import tenant_details
 
-    app.config.setdefault("OPERATOR_TOKEN", os.environ.get("OPERATOR_TOKEN", ""))
     app.register_blueprint(billing_bp)
     app.register_blueprint(operator_bp)
     app.register_blueprint(webhook_bp)

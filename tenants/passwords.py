@@ -4,30 +4,48 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 MIN_LENGTH = 10
-_hasher = PasswordHasher()  # argon2-cffi's default type is Argon2id
+# Stored for invited staff until they choose a password; no password verifies against it.
+UNUSABLE_PASSWORD = "!"
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(params: tuple) -> PasswordHasher:
+    """An Argon2id hasher (argon2-cffi's default type) with ``PASSWORD_HASH_PARAMS``:
+    argon2-cffi's strong defaults in production, cheap ones in the test suite."""
+    return PasswordHasher(**dict(params))
+
+
+def _hasher() -> PasswordHasher:
+    params = current_app.config.get("PASSWORD_HASH_PARAMS") if has_app_context() else None
+    return _hasher_for(tuple(sorted((params or {}).items())))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Check a password; a hash made with other parameters still verifies (they are in it)."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-# Stored for invited staff until they choose a password; no password verifies against it.
-UNUSABLE_PASSWORD = "!"
+def dummy_hash() -> str:
+    """A valid hash to verify against when the account does not exist, so that the time taken
+    does not reveal which e-mail addresses are staff. Made on first use, not at import."""
+    return _dummy_hash_for(_hasher())
 
-# A valid hash to verify against when the account does not exist, so that the
-# time taken does not reveal which e-mail addresses are staff.
-DUMMY_HASH = _hasher.hash("not-a-real-password-0000")
+
+@lru_cache(maxsize=4)
+def _dummy_hash_for(hasher: PasswordHasher) -> str:
+    return hasher.hash("not-a-real-password-0000")
 
 
 @lru_cache(maxsize=1)

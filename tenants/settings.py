@@ -1,5 +1,4 @@
 """Company settings: name, default language and time zone (service, API and page)."""
-from zoneinfo import available_timezones
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from app.web.forms import LANGUAGE_CHOICES
 from app.web.guards import apply_form_errors, staff_page
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
+from tenants.zones import is_timezone, timezone_choices
 
 bp = Blueprint("company", __name__, url_prefix="/app/company")
 LANGUAGES = ("ru", "en", "kk")
@@ -32,7 +32,7 @@ def update_tenant(*, actor, name: str | None = None, language: str | None = None
         fields["name"] = _("Enter the company name (up to 200 characters).")
     if language is not None and language not in LANGUAGES:
         fields["language"] = _("Choose one of: %(values)s.", values=", ".join(LANGUAGES))
-    if timezone is not None and timezone not in available_timezones():
+    if timezone is not None and not is_timezone(timezone):
         fields["timezone"] = _("Unknown time zone; use a name such as Europe/Moscow.")
     if fields:
         raise ValidationFailed(fields=fields)
@@ -78,7 +78,7 @@ class CompanyForm(FlaskForm):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
     timezone = SelectField(_l("Time zone"),
-                           choices=[(z, z) for z in sorted(available_timezones())])
+                           choices=timezone_choices)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -89,13 +89,12 @@ class S3Storage:
         self.client.delete_object(Bucket=self.bucket, Key=self.prefix + _checked(key))
 
 
-def _setting(name: str, default: str = "") -> str:
-    return current_app.config.get(name) or os.environ.get(name, default)
+def _setting(name: str) -> str:
+    return current_app.config.get(name) or ""
 
 
 def build_storage(app) -> Storage:
-    backend = (app.config.get("ATTACHMENTS_BACKEND")
-               or os.environ.get("ATTACHMENTS_BACKEND", "local")).lower()
+    backend = (app.config.get("ATTACHMENTS_BACKEND") or "local").lower()
     with app.app_context():
         if backend == "s3":
             bucket = _setting("S3_BUCKET")

@@ -11,7 +11,7 @@ from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import Staff
 from tenants.context import current_tenant_id
-from tenants.passwords import DUMMY_HASH, verify_password
+from tenants.passwords import dummy_hash, verify_password
 
 
 def _throttle_key(staff: Staff | None, email: str, address: str | None,
@@ -42,7 +42,7 @@ def authenticate(*, email: str, password: str, address: str | None = None,
             "Too many wrong passwords from here. Try again in %(num)d seconds.", wait),
             retry_after=wait, keep_changes=True)
     if staff is None:
-        verify_password(DUMMY_HASH, password or "")  # the same time as for a real account
+        verify_password(dummy_hash(), password or "")  # the same time as for a real account
     if staff is None or not verify_password(staff.password_hash, password or ""):
         delay = throttle.failed(key)
         record_event(anonymous, "login.failed", staff,

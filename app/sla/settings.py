@@ -1,6 +1,5 @@
 """SLA settings service: business hours, holidays and per-priority targets of a tenant."""
 from datetime import date
-from zoneinfo import available_timezones
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -13,6 +12,7 @@ from app.sla.models import BusinessCalendar, Holiday, SlaPolicy
 from app.sla.tracking import Targets
 from app.tickets.constants import PRIORITIES
 from tenants.resolve import current_tenant
+from tenants.zones import is_timezone
 
 # Until the admin sets hours: Monday to Friday, 09:00–18:00 in the company's time zone.
 DEFAULT_HOURS = {str(day): [["09:00", "18:00"]] if day < 5 else [] for day in range(7)}
@@ -61,7 +61,7 @@ def _clean_hours(hours: dict) -> dict:
 
 def save_calendar(*, actor, timezone: str, hours: dict) -> BusinessCalendar:
     """Set the tenant's time zone and opening hours (Monday is weekday 0)."""
-    if timezone not in available_timezones():
+    if not is_timezone(timezone):
         raise ValidationFailed(fields={"timezone": _(
             "Unknown time zone; use a name such as Europe/Moscow.")})
     hours = _clean_hours(hours)

@@ -1,6 +1,5 @@
 """Pages: SLA settings — business hours and time zone, holidays, targets per priority."""
 from datetime import date
-from zoneinfo import available_timezones
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from app.routing.choices import PRIORITY_LABELS
 from app.sla import settings
 from app.sla.notify import settings_changed
 from app.web.guards import staff_page
+from tenants.zones import timezone_names
 
 bp = Blueprint("sla", __name__, url_prefix="/app/sla")
 WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
@@ -23,7 +23,7 @@ def _page(errors: dict | None = None, status: int = 200):
     calendar = settings.calendar_settings()
     return render_template(
         "sla/index.html", calendar=calendar, weekdays=WEEKDAYS,
-        timezones=sorted(available_timezones()), holidays=settings.list_holidays(),
+        timezones=timezone_names(), holidays=settings.list_holidays(),
         policies=settings.policies(), priorities=PRIORITY_LABELS, errors=errors or {},
         form=request.form if request.method == "POST" else None), status
 
