@@ -1,26 +1,15 @@
 """Blueprints, navigation and template helpers."""
 from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import formatting
+from app import formatting, navigation
 
-# (endpoint, label, roles or None for everyone). Areas append their own entries.
-# Agents set nothing up: the departments and staff pages are for those who run the desk.
-NAV = [
-    ("web.dashboard", _l("Dashboard"), None),
-    ("departments.index", _l("Departments"), ("admin", "manager")),
-    ("staff.index", _l("Staff"), ("admin", "manager")),
-    ("events.index", _l("Event log"), ("admin", "manager")),
-]
-# Callables returning [{"kind": "warning", "html": Markup}] for the banner strip.
-BANNERS: list = []
-
-
-# Each area's package has init_app(app): blueprints, API endpoints, nav entries, hooks.
+# Each area's package has init_app(app): blueprints, API endpoints, nav entries, banners and
+# the signal receivers it connects.
 AREAS = [
     "app.web",
     "app.departments",
@@ -44,6 +33,7 @@ def register(app) -> None:
     from app.api import openapi as _openapi  # noqa: F401  (GET /api/v1/openapi.json)
     from app.extensions import csrf
 
+    navigation.init_app(app)  # before the areas: they add their entries
     for area in AREAS:
         import_module(area).init_app(app)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
@@ -72,8 +62,10 @@ def nav_items() -> list[dict]:
     entry whose address is the longest prefix of the page is active (not /app/ everywhere)."""
     if not current_user.is_authenticated:
         return []
-    items = [{"endpoint": endpoint, "url": url_for(endpoint), "label": label, "active": False}
-             for endpoint, label, roles in NAV if roles is None or current_user.role in roles]
+    items = [{"endpoint": e.endpoint, "url": url_for(e.endpoint), "label": e.label,
+              "active": False}
+             for e in navigation.of(current_app).entries
+             if e.roles is None or current_user.role in e.roles]
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
@@ -89,4 +81,5 @@ def nav_items() -> list[dict]:
 def page_banners() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    return [banner for source in BANNERS for banner in source()]
+    return [banner for source in navigation.of(current_app).banner_sources
+            for banner in source()]

@@ -134,8 +134,9 @@ def billing_json(tenant: Tenant, limit: int = 50) -> dict:
     }
 
 
-def tenant_details(tenant: Tenant, out: dict) -> None:
-    """Hook for ``GET /api/v1/tenant``: the plan's limits, the day's usage, add-ons."""
+def tenant_details(_app, *, tenant: Tenant, out: dict) -> None:
+    """Receiver of ``tenant_summary`` (``GET /api/v1/tenant``): the plan's limits, the day's
+    usage, add-ons."""
     plan = tenant_plan(tenant)
     out["limits"] = {"staff": plan.max_staff, "tickets_per_day": plan.tickets_per_day}
     out["usage"] = out.get("usage", {}) | usage(tenant)

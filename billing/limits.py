@@ -61,8 +61,8 @@ def _staff_allowed(plan) -> str:
                     plan=label(plan))
 
 
-def check_staff_limit(tenant_id: int | None = None) -> None:
-    """Hook for ``before_staff_added``: refuse a staff member over the plan's limit.
+def check_staff_limit(_app, *, tenant_id: int | None = None) -> None:
+    """Receiver of ``staff_adding``: refuse a staff member over the plan's limit.
 
     The tenant row is locked before counting, so parallel invitations queue up and
     can never exceed the limit together.
@@ -104,8 +104,8 @@ def claim_ticket_slot(tenant_id: int, when: datetime | None = None) -> bool:
     return db.session.execute(stmt).scalar() is not None
 
 
-def admit_ticket(tenant_id: int) -> bool:
-    """Hook for the ticket desk's ``admission_checks``: may a new ticket go live now?
+def admit_ticket(_app, *, tenant_id: int) -> bool:
+    """Receiver of the ticket desk's ``ticket_admitting``: may a new ticket go live now?
 
     A suspended tenant's tickets are stored but deferred, without using the quota.
     """

@@ -8,7 +8,7 @@ from app.api.core import endpoint
 from app.api.limits import EmailAddress
 from app.staff.service import staff_count
 from billing.money import to_decimal_string
-from tenants import context
+from tenants import context, signals
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
 from tenants.signup import sign_up
@@ -49,10 +49,6 @@ def tenant_summary(tenant: Tenant) -> dict:
             "balance": to_decimal_string(tenant.balance), "currency": tenant.currency}
 
 
-# Billing fills these in with the plan's limits and the day's usage.
-tenant_details: list = []
-
-
 @endpoint("/signup", "POST", summary="Sign up a company", tag="tenant", body=SignupIn,
           response=SignupOut, status=201, auth=False, errors=(409, 429),
           rate_limit=lambda: current_app.config["SIGNUP_RATE_LIMIT"])
@@ -72,6 +68,5 @@ def api_tenant(staff):
         "usage": {"staff": staff_count(), "tickets_today": 0, "tickets_deferred": 0},
         "addons": [],
     }
-    for extend in tenant_details:
-        extend(tenant, out)
+    signals.describe(tenant, out)  # billing: the plan's limits, the day's usage, add-ons
     return out

@@ -9,7 +9,7 @@ from app.routing.engine import (
     sender_matches,
     words_match,
 )
-from app.tickets.hooks import TicketDraft
+from app.tickets.signals import TicketDraft
 
 
 def draft(**over) -> TicketDraft:

@@ -31,14 +31,15 @@ def test_department_name_conflicts_and_validation(tenant_a):
 
 
 def test_department_in_use_is_not_deleted(app, tenant_a):
-    from app.departments import service
+    from app.departments.signals import department_deleting
 
     created = tenant_a.post("/departments", {"name": "Busy"}).get_json()
-    service.usage_checks.append(lambda department_id: 3 if department_id == created["id"] else 0)
-    try:
+
+    def usage(_app, *, department_id):
+        return 3 if department_id == created["id"] else 0
+
+    with department_deleting.connected_to(usage, sender=app):
         response = tenant_a.delete(f"/departments/{created['id']}")
-    finally:
-        service.usage_checks.pop()
     assert response.status_code == 409
     assert "3 tickets" in response.get_json()["error"]["message"]
 

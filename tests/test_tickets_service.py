@@ -8,7 +8,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.models import Event
 from app.extensions import db
 from app.staff.models import Staff
-from app.tickets import hooks, service
+from app.tickets import service, signals
 from app.tickets.models import Message, Ticket
 from tenants.context import tenant_scope
 from tenants.resolve import tenant_by_slug, tenant_id_by_slug
@@ -75,30 +75,25 @@ def test_bad_choices_name_the_field_and_values(desk):
         desk.ticket(department_id=987654)
 
 
-def test_hooks_route_defer_and_notify(desk):
+def test_signals_route_defer_and_notify(app, desk):
     support = desk.department("Billing")
     seen, created = [], []
 
-    def route(draft):
+    def route(_app, *, draft):
         if "invoice" in draft.body_text.lower():
             draft.department_id, draft.priority, draft.routing_rule_id = support.id, "high", 7
             draft.tags = draft.tags + ["invoices"]
 
-    def receiver(ticket):
+    def receiver(_app, *, ticket):
         created.append(ticket.number)
 
-    hooks.before_ticket_created.append(route)
-    hooks.admission_checks.append(lambda tenant_id: False)
-    hooks.after_ticket_changed.append(lambda ticket, reason: seen.append(reason))
-    hooks.ticket_created.connect(receiver)
-    try:
+    with (signals.ticket_drafted.connected_to(route, sender=app),
+          signals.ticket_admitting.connected_to(lambda _app, tenant_id: False, sender=app),
+          signals.ticket_changed.connected_to(
+              lambda _app, ticket, reason: seen.append(reason), sender=app),
+          signals.ticket_created.connected_to(receiver, sender=app)):
         ticket = desk.ticket(body="Please send the invoice again")
         service.change_priority(actor=desk.admin, ticket=ticket, priority="urgent")
-    finally:
-        hooks.before_ticket_created.remove(route)
-        hooks.admission_checks.pop()
-        hooks.after_ticket_changed.pop()
-        hooks.ticket_created.disconnect(receiver)
     assert ticket.department_id == support.id and ticket.routing_rule_id == 7
     assert ticket.tags == ["invoices"] and ticket.priority == "urgent"
     assert ticket.deferred is True  # over the quota: stored, but waiting
@@ -389,13 +384,10 @@ def test_search_pages_in_bounded_steps_match_a_plain_scan(desk, monkeypatch, win
     assert service.search_tickets(desk.admin, "sofa").items == []
 
 
-def test_trashed_deferred_tickets_are_not_released(desk):
-    hooks.admission_checks.append(lambda tenant_id: False)
-    try:
+def test_trashed_deferred_tickets_are_not_released(app, desk):
+    with signals.ticket_admitting.connected_to(lambda _app, tenant_id: False, sender=app):
         spam = desk.ticket(subject="Buy cheap watches")
         real = desk.ticket(subject="Order 12 is late")
-    finally:
-        hooks.admission_checks.pop()
     service.trash(actor=desk.admin, ticket=spam)
     assert service.release_deferred(limit=5) == [real]
     assert spam.deferred is True

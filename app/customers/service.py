@@ -1,19 +1,16 @@
 """Customers and organizations: automatic registration by e-mail, domain matching, editing."""
 import re
-from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.customers import signals
 from app.customers.models import Customer, Organization
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
 from app.staff.service import normalize_email
-
-# Areas whose rows point at an organization (tickets) unlink them before it is deleted.
-organization_unlinks: list[Callable[[int], None]] = []
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -188,8 +185,7 @@ def delete_organization(*, actor, organization_id: int) -> None:
     organization = get_organization(organization_id)
     db.session.execute(update(Customer).where(Customer.organization_id == organization.id)
                        .values(organization_id=None))
-    for unlink in organization_unlinks:
-        unlink(organization.id)
+    signals.unlink(organization.id)
     record_event(actor, "organization.deleted", organization, {"name": organization.name})
     db.session.delete(organization)
     db.session.flush()

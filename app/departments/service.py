@@ -1,18 +1,13 @@
 """Department service functions: create, update, delete, and the checks that guard them."""
-from collections.abc import Callable
-
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from app.departments import signals
 from app.departments.models import Department
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
-
-# Other areas register how many of their rows use a department (tickets do),
-# so that a department in use is never deleted out from under them.
-usage_checks: list[Callable[[int], int]] = []
 
 
 def get_department(department_id: int) -> Department:
@@ -62,7 +57,7 @@ def update_department(*, actor, department_id: int, name: str | None = None,
 def delete_department(*, actor, department_id: int) -> None:
     """Delete a department no ticket uses; otherwise refuse with the count."""
     department = get_department(department_id)
-    in_use = sum(check(department.id) for check in usage_checks)
+    in_use = signals.rows_using(department.id)
     if in_use:
         raise Conflict(ngettext(
             "“%(name)s” is used by %(num)d ticket; move it to another department first.",

@@ -1,4 +1,7 @@
 """The event log: an append-only record of every change, per tenant."""
+from flask_babel import lazy_gettext as _l
+
+from app import navigation
 
 
 def init_app(app) -> None:
@@ -6,3 +9,4 @@ def init_app(app) -> None:
     from app.events.views import bp
 
     app.register_blueprint(bp)
+    navigation.add_entry(app, "events.index", _l("Event log"), ("admin", "manager"))

@@ -1,15 +1,9 @@
 """The values a template's placeholders are filled with, taken from a ticket and an agent."""
-from collections.abc import Callable
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
 from app.responses.render import CUSTOM_PREFIX
-
-# The portal registers how a ticket's status page is reached (a signed link, say).
-# Without one the placeholder renders empty and the render result reports it.
-status_url_providers: list[Callable[[object], str | None]] = []
 
 
 def custom_field_keys() -> set[str]:
@@ -32,17 +26,14 @@ def _display(value) -> str | None:
 def ticket_values(ticket, agent) -> dict[str, str | None]:
     """The flat ``{path: text}`` dict ``render`` substitutes (unescaped: render escapes)."""
     customer = getattr(ticket, "customer", None)
-    status_url = None
-    for provider in status_url_providers:
-        status_url = provider(ticket)
-        if status_url:
-            break
     values = {
         "customer.name": customer.display_name if customer is not None else None,
         "ticket.number": str(ticket.number),
         "ticket.subject": ticket.subject,
         "agent.name": getattr(agent, "name", None),
-        "ticket.status_url": status_url,
+        # No status page for customers yet: the placeholder renders empty and the render
+        # result reports it as missing.
+        "ticket.status_url": None,
     }
     for key, value in (getattr(ticket, "custom_fields", None) or {}).items():
         values[CUSTOM_PREFIX + key] = _display(value)

@@ -15,7 +15,7 @@ from app.api.limits import (
 )
 from app.routing import service
 from app.routing.models import RoutingRule
-from app.tickets.hooks import TicketDraft
+from app.tickets.signals import TicketDraft
 
 ADMINS = ("admin",)
 

@@ -1,5 +1,5 @@
 """Routing rule service: create, edit, order, enable/disable, delete — and ``apply_routing``,
-the ``before_ticket_created`` hook that sorts every new ticket on every channel."""
+which sorts every new ticket on every channel (through the ``ticket_drafted`` signal)."""
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import event, func, select, update
@@ -149,6 +149,11 @@ def apply_routing(draft) -> RoutingRule | None:
     return rule
 
 
+def route_draft(_app, *, draft) -> None:
+    """Receiver of ``ticket_drafted``: every new ticket, on every channel, is routed."""
+    apply_routing(draft)
+
+
 # Deleting a department or staff member clears it from the rules' actions (see the
 # migration: PostgreSQL does it with SET NULL (column); SQLite can't name the column).
 @event.listens_for(Department, "before_delete")
@@ -167,8 +172,8 @@ def _forget_staff(mapper, connection, target):
         .values(assignee_id=None))
 
 
-def forget_organization(organization_id: int) -> None:
-    """An organization is being deleted: drop it from the rules' conditions. A rule left
+def forget_organization(_app, *, organization_id: int) -> None:
+    """Receiver of ``organization_deleting``: drop it from the rules' conditions. A rule left
     with no organization would suddenly match everyone, so it is disabled instead."""
     for rule in ordered_rules():
         ids = (rule.conditions or {}).get("organization_ids") or []

@@ -22,13 +22,18 @@ def _due_json(ticket) -> dict:
 
 
 def recompute_sla(ticket, reason: str, *, calendar=None, now=None) -> None:
-    """The ``after_ticket_changed`` hook: pause or resume the clock, set the due times
+    """Pause or resume the clock, set the due times
     from the priority's targets, and the breach flag (an event when it turns)."""
     calendar = calendar or load_calendar()
     newly_breached = apply_sla(ticket, targets=targets_for(ticket.priority),
                                calendar=calendar, now=now or utcnow())
     if newly_breached:
         record_event(None, "ticket.sla_breached", ticket, _due_json(ticket) | {"reason": reason})
+
+
+def on_ticket_changed(_app, *, ticket, reason: str) -> None:
+    """Receiver of ``ticket_changed``."""
+    recompute_sla(ticket, reason)
 
 
 def overdue(now):

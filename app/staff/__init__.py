@@ -1,4 +1,7 @@
 """Staff: the people who work the help desk, their roles and department rights."""
+from flask_babel import lazy_gettext as _l
+
+from app import navigation
 
 
 def init_app(app) -> None:
@@ -8,3 +11,5 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(invite_bp)
+    # Agents set nothing up: this page is for those who run the desk.
+    navigation.add_entry(app, "staff.index", _l("Staff"), ("admin", "manager"))

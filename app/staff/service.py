@@ -1,6 +1,4 @@
 """Staff service functions: create/invite, update, role and department rights, removal."""
-from collections.abc import Callable
-
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -10,14 +8,9 @@ from app.departments.models import Department
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.staff import signals
 from app.staff.models import ACCESS_LEVELS, ROLES, DepartmentAccess, Staff
 from tenants.passwords import UNUSABLE_PASSWORD, hash_password, password_problem
-
-# Billing registers the plan's staff limit here; each check raises PlanLimit when full.
-before_staff_added: list[Callable[[int], None]] = []
-# Areas whose rows keep a staff member's history (tickets, messages) report how many;
-# a referenced staff member is deactivated instead of deleted, so the history stays whole.
-staff_references: list[Callable[[int], int]] = []
 
 
 def normalize_email(raw: str) -> str:
@@ -98,8 +91,7 @@ def create_staff(*, actor, name: str, email: str, password: str | None, role: st
         raise Conflict(_("%(email)s is already a staff member here.", email=email),
                        fields={"email": _("Already a staff member.")})
     _check_access(access or {})  # bad input is reported before any plan limit
-    for check in before_staff_added:
-        check(tenant_id)
+    signals.check_adding(tenant_id)
     staff = Staff(name=name.strip(), email=email, role=role, language=language,
                   password_hash=UNUSABLE_PASSWORD if password is None else hash_password(password))
     if tenant_id is not None:
@@ -164,7 +156,7 @@ def delete_staff(*, actor, staff_id: int) -> None:
     staff = get_staff(staff_id)
     if staff.role == "admin" and staff.active and _admin_count() <= 1:
         raise Conflict(_("This is the last admin; make someone else an admin first."))
-    if sum(count(staff.id) for count in staff_references):
+    if signals.references_to(staff.id):
         if staff.active:
             staff.active = False
             end_sessions(staff.id)

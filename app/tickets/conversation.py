@@ -13,7 +13,7 @@ from app.events.models import Event
 from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import Staff
-from app.tickets import hooks, search
+from app.tickets import search, signals
 from app.tickets.access import require
 from app.tickets.models import Message, Ticket
 from app.tickets.sanitize import BODY_FORMATS, TEXT, prepare_body
@@ -150,8 +150,7 @@ def add_reply(*, actor: Staff, ticket: Ticket, body: str, internal: bool = False
     if status is not None:
         set_status(actor=actor, ticket=ticket, status=status)
     if first:
-        hooks.run_after_changed(ticket, "first_response")
-    hooks.message_added.send(message, ticket=ticket)
+        signals.changed(ticket, "first_response")
     return message
 
 
@@ -178,7 +177,6 @@ def add_customer_message(*, ticket: Ticket, customer, body: str,
                  {"number": ticket.number, "message_id": message.id, "attachments": count})
     if ticket.status in ("resolved", "closed", "pending"):
         set_status(actor=actor, ticket=ticket, status="open")
-    hooks.message_added.send(message, ticket=ticket)
     return message
 
 

@@ -13,7 +13,7 @@ from app.errors import NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import Staff
-from app.tickets import fields, hooks, search
+from app.tickets import fields, search, signals
 from app.tickets.access import level_in
 from app.tickets.constants import CHANNELS, PRIORITIES, STATUSES, TYPES
 from app.tickets.models import Message, Ticket
@@ -54,9 +54,10 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
                   attachment_ids: list[int] | None = None, status: str | None = None,
                   received_at: datetime | None = None, body_format: str = TEXT) -> Ticket:
     """Register a request: the requester (created on first contact, matched to an
-    organization by domain), routing hooks, the daily quota (over it the ticket is kept but
+    organization by domain), routing, the daily quota (over it the ticket is kept but
     ``deferred``), a number from the tenant's counter, the first message, attachments,
-    the search index, the event, SLA hooks and the ``ticket_created`` signal.
+    the search index, the event, and the ``ticket_changed`` (SLA) and ``ticket_created``
+    signals.
 
     ``actor``: the Staff entering it (channels staff/api), or None for customer channels.
     ``attachments``: ``NewFile``s; ``attachment_ids``: uploads made beforehand by ``actor``.
@@ -82,19 +83,18 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
     uploads = files_service.pending_uploads(list(attachment_ids or []), actor=actor)
     customer = _requester(requester_email, requester_name)
 
-    draft = hooks.TicketDraft(
+    draft = signals.TicketDraft(
         channel=channel, requester_email=customer.email, requester_name=customer.name,
         subject=subject, body_text=body_text, organization_id=customer.organization_id,
         custom_fields=dict(custom_fields or {}), department_id=department_id,
         priority=priority, type=type, assignee_id=assignee_id, tags=tags)
-    for hook in hooks.before_ticket_created:
-        hook(draft)
+    signals.draft_ticket(draft)  # routing; before the checks below, see signals' docstring
     department_or_404(draft.department_id)
     assignee_or_error(draft.assignee_id, draft.department_id)
     values = fields.clean_values(draft.custom_fields,
                                  enforce_required=channel in _FORM_CHANNELS)
     tenant_id = context.current_tenant_id()
-    admitted = all(check(tenant_id) for check in hooks.admission_checks)
+    admitted = signals.admitted(tenant_id)
 
     now = utcnow()
     ticket = Ticket(
@@ -124,6 +124,6 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
         "assignee_id": ticket.assignee_id, "priority": ticket.priority, "type": ticket.type,
         "deferred": ticket.deferred, "routing_rule_id": ticket.routing_rule_id,
         "attachments": len(stored) + len(uploads)})
-    hooks.run_after_changed(ticket, "created")
-    hooks.ticket_created.send(ticket)
+    signals.changed(ticket, "created")
+    signals.created(ticket)
     return ticket

@@ -7,7 +7,7 @@ from app.db_types import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
-from app.tickets import hooks, search
+from app.tickets import search, signals
 from app.tickets.access import require
 from app.tickets.conversation import add_system_note, ensure_workable
 from app.tickets.models import Message, Ticket, TicketLink
@@ -94,7 +94,7 @@ def merge(*, actor, source: Ticket, target: Ticket) -> Ticket:
                                                   "into": target.number, "messages": moved})
     record_event(actor, "ticket.merged_in", target, {"number": target.number,
                                                      "from": source.number})
-    hooks.run_after_changed(target, "merged")
+    signals.changed(target, "merged")
     return target
 
 
@@ -143,20 +143,21 @@ def release_deferred(*, limit: int) -> list[Ticket]:
     for ticket in tickets:
         ticket.deferred = False
         record_event(None, "ticket.released", ticket, {"number": ticket.number})
-        hooks.run_after_changed(ticket, "released")
+        signals.changed(ticket, "released")
     db.session.flush()
     return tickets
 
 
-def usage_of_department(department_id: int) -> int:
-    """How many tickets (trashed ones too) sit in a department: it can't be deleted then."""
+def usage_of_department(_app, *, department_id: int) -> int:
+    """Receiver of ``department_deleting``: how many tickets (trashed ones too) sit in the
+    department; it can't be deleted then."""
     return db.session.scalar(select(func.count()).select_from(Ticket)
                              .where(Ticket.department_id == department_id))
 
 
-def references_to_staff(staff_id: int) -> int:
-    """Tickets assigned to, and messages or files by, a staff member: the history keeps them,
-    so such a person is deactivated rather than deleted."""
+def references_to_staff(_app, *, staff_id: int) -> int:
+    """Receiver of ``staff_deleting``: tickets assigned to, and messages or files by, a staff
+    member; the history keeps them, so such a person is deactivated rather than deleted."""
     tickets = db.session.scalar(select(func.count()).select_from(Ticket)
                                 .where(Ticket.assignee_id == staff_id))
     messages = db.session.scalar(select(func.count()).select_from(Message)
@@ -166,7 +167,8 @@ def references_to_staff(staff_id: int) -> int:
     return tickets + messages + files
 
 
-def unlink_organization(organization_id: int) -> None:
+def unlink_organization(_app, *, organization_id: int) -> None:
+    """Receiver of ``organization_deleting``: its tickets lose the link."""
     db.session.execute(update(Ticket).where(Ticket.organization_id == organization_id)
                        .values(organization_id=None))
 

@@ -14,7 +14,6 @@ from app.tickets.conversation import (
     messages_of,
 )
 from app.tickets.creation import create_ticket
-from app.tickets.hooks import TicketDraft
 from app.tickets.housekeeping import (
     archive,
     archive_closed,
@@ -28,6 +27,7 @@ from app.tickets.housekeeping import (
     unlink,
 )
 from app.tickets.listing import TicketPage, count_tickets, list_tickets, search_tickets
+from app.tickets.signals import TicketDraft
 from app.tickets.workflow import (
     assign,
     change_priority,

@@ -1,7 +1,7 @@
 """Status changes and the timestamps they drive (resolved, closed; cleared on reopening)."""
 from app.db_types import utcnow
 from app.events.service import record_event
-from app.tickets import hooks
+from app.tickets import signals
 from app.tickets.constants import DONE_STATUSES, STATUSES
 from app.tickets.models import Ticket
 from app.tickets.validation import check_choice
@@ -9,7 +9,7 @@ from app.tickets.validation import check_choice
 
 def set_status(*, actor, ticket: Ticket, status: str) -> bool:
     """Move ``ticket`` to ``status`` (no access check: callers check). Returns whether it
-    changed. Bumps the version (collision protection) and tells the SLA hooks."""
+    changed. Bumps the version (collision protection) and sends ``ticket_changed`` (SLA)."""
     check_choice("status", status, STATUSES)
     before = ticket.status
     if status == before:
@@ -31,6 +31,6 @@ def set_status(*, actor, ticket: Ticket, status: str) -> bool:
     ticket.updated_at = now
     record_event(actor, "ticket.status_changed", ticket, {
         "number": ticket.number, "before": before, "after": status, "version": ticket.version})
-    hooks.run_after_changed(ticket, "status")
+    signals.changed(ticket, "status")
     return True
 

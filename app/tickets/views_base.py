@@ -5,7 +5,6 @@ composer) and ``views_actions`` (the controls); all of them register on this blu
 """
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.departments.service import list_departments
@@ -21,15 +20,6 @@ STATUS_LABELS = {value: LABELS[value] for value in STATUSES}
 PRIORITY_LABELS = {value: LABELS[value] for value in PRIORITIES}
 TYPE_LABELS = {value: LABELS[value] for value in TYPES}
 CHANNEL_LABELS = {value: LABELS[value] for value in CHANNELS}
-
-
-@bp.record_once
-def _add_nav(state) -> None:
-    """The inbox goes into the main navigation once the blueprint is registered."""
-    from app.views_setup import NAV
-
-    if not any(endpoint == "tickets.inbox" for endpoint, _label, _roles in NAV):
-        NAV.insert(1 if NAV else 0, ("tickets.inbox", _l("Tickets"), None))
 
 
 @bp.app_context_processor

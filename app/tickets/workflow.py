@@ -1,13 +1,13 @@
 """Working a ticket: status, priority, type, tags, custom fields, assignment, transfer to
 another department or person, escalation to the next line. Every change is an event with
-before and after; the ones SLA cares about run the ``after_ticket_changed`` hooks."""
+before and after; the ones SLA cares about send ``ticket_changed``."""
 from flask_babel import gettext as _
 
 from app.db_types import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
-from app.tickets import fields, hooks, search
+from app.tickets import fields, search, signals
 from app.tickets.access import require
 from app.tickets.constants import ESCALATION_LEVELS, PRIORITIES, TYPES
 from app.tickets.conversation import add_system_note, ensure_workable
@@ -46,7 +46,7 @@ def change_priority(*, actor, ticket: Ticket, priority: str) -> Ticket:
     if priority != ticket.priority:
         before, ticket.priority = ticket.priority, priority
         _changed(actor, ticket, "ticket.priority_changed", before, priority)
-        hooks.run_after_changed(ticket, "priority")
+        signals.changed(ticket, "priority")
     return ticket
 
 
@@ -135,7 +135,7 @@ def transfer(*, actor, ticket: Ticket, department_id: int | None = None,
                     else _("Transferred."), actor=actor)
     _changed(actor, ticket, "ticket.transferred", before, after, comment=comment)
     if before["department_id"] != after["department_id"]:
-        hooks.run_after_changed(ticket, "department")
+        signals.changed(ticket, "department")
     return ticket
 
 
@@ -156,7 +156,7 @@ def escalate(*, actor, ticket: Ticket, comment: str = "", department_id: int | N
     add_system_note(ticket, f"{text} {comment.strip()}" if comment else text, actor=actor)
     _changed(actor, ticket, "ticket.escalated", before, ticket.escalation_level,
              comment=comment or "")
-    hooks.run_after_changed(ticket, "escalated")
+    signals.changed(ticket, "escalated")
     return ticket
 
 

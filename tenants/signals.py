@@ -1,0 +1,14 @@
+"""What the tenants area announces. Receivers connect with ``sender=app`` in their area's
+``init_app`` and are called as ``receiver(app, **keywords)``; blinker calls them in no set
+order, so each must fill in keys of its own."""
+from blinker import Namespace
+from flask import current_app
+
+_signals = Namespace()
+# ``tenant``, ``out``: ``GET /api/v1/tenant`` is being answered; receivers fill in ``out``
+# (billing: the plan's limits, the day's usage, add-ons).
+tenant_summary = _signals.signal("tenant_summary")
+
+
+def describe(tenant, out: dict) -> None:
+    tenant_summary.send(current_app._get_current_object(), tenant=tenant, out=out)

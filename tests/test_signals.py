@@ -1,0 +1,67 @@
+"""Cross-area signals and the navigation registry belong to each app built by create_app:
+two apps in one process neither share nor double them, and an area's receiver really runs."""
+from sqlalchemy import select
+
+from app import create_app, navigation
+from app.config import TestConfig
+from app.customers.signals import organization_deleting
+from app.departments.signals import department_deleting
+from app.extensions import db
+from app.routing.service import create_rule, route_draft
+from app.sla.service import on_ticket_changed
+from app.staff.models import Staff
+from app.staff.signals import staff_adding, staff_deleting
+from app.tickets.signals import ticket_admitting, ticket_changed, ticket_created, ticket_drafted
+from billing.limits import admit_ticket, check_staff_limit
+from tenants.context import tenant_scope
+from tenants.resolve import tenant_by_slug
+from tenants.signals import tenant_summary
+from tests.test_tickets_support import Desk
+
+# The bar as staff see it: the dashboard, the daily pages, then set-up in area order.
+NAV = ["web.dashboard", "tickets.inbox", "customers.customers", "departments.index",
+       "staff.index", "events.index", "responses.index", "routing.index", "sla.index",
+       "ticket_settings.index", "company.edit", "billing.index"]
+
+
+def receivers(signal, app) -> list:
+    return list(signal.receivers_for(app))
+
+
+def test_each_app_has_its_own_navigation_and_receivers_once(app):
+    other = create_app(TestConfig())
+    for each in (app, other):
+        registry = navigation.of(each)
+        assert [entry.endpoint for entry in registry.entries] == NAV
+        assert len(registry.banner_sources) == 1
+        assert receivers(ticket_drafted, each) == [route_draft]
+        assert receivers(ticket_admitting, each) == [admit_ticket]
+        assert receivers(ticket_changed, each) == [on_ticket_changed]
+        assert receivers(ticket_created, each) == []
+        assert receivers(staff_adding, each) == [check_staff_limit]
+        assert len(receivers(staff_deleting, each)) == 1
+        assert len(receivers(department_deleting, each)) == 1
+        assert len(receivers(organization_deleting, each)) == 2  # tickets and routing
+        assert len(receivers(tenant_summary, each)) == 1
+    assert navigation.of(app) is not navigation.of(other)
+
+
+def test_routing_sorts_a_new_ticket_through_the_signal_of_its_app(app, signup, app_ctx):
+    _api, body = signup()
+    tenant = tenant_by_slug(body["tenant"]["slug"])
+    other = create_app(TestConfig())
+    seen = {"app": [], "other": []}
+    with tenant_scope(tenant.id):
+        admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
+        desk = Desk(tenant.id, admin)
+        billing = desk.department("Billing")
+        rule = create_rule(actor=admin, name="Invoices", conditions={"words": ["invoice"]},
+                           actions={"department_id": billing.id, "priority": "high"})
+        with (ticket_created.connected_to(
+                  lambda _app, ticket: seen["app"].append(ticket.id), sender=app),
+              ticket_created.connected_to(
+                  lambda _app, ticket: seen["other"].append(ticket.id), sender=other)):
+            ticket = desk.ticket(body="Please send the invoice again")
+    assert ticket.department_id == billing.id and ticket.priority == "high"
+    assert ticket.routing_rule_id == rule.id
+    assert seen == {"app": [ticket.id], "other": []}  # another app's receivers stay silent
