@@ -21,6 +21,7 @@ from billing.catalog import label, list_plans, tenant_plan
 from billing.models import TicketQuota
 from tenants import context
 from tenants.models import Tenant
+from tenants.resolve import tenant_row
 
 
 def _ticket_model():
@@ -90,7 +91,7 @@ def claim_ticket_slot(tenant_id: int, when: datetime | None = None) -> bool:
     One atomic statement: ``INSERT … ON CONFLICT DO UPDATE SET used = used + 1
     WHERE used < limit RETURNING``. No row back means the day is full.
     """
-    tenant = db.session.get(Tenant, tenant_id)
+    tenant = tenant_row(tenant_id)
     limit = tenant_plan(tenant).tickets_per_day
     if limit <= 0:
         return False
@@ -109,7 +110,7 @@ def admit_ticket(_app, *, tenant_id: int) -> bool:
 
     A suspended tenant's tickets are stored but deferred, without using the quota.
     """
-    tenant = db.session.get(Tenant, tenant_id)
+    tenant = tenant_row(tenant_id)
     if tenant is None or tenant.suspended_at is not None:
         return False
     return claim_ticket_slot(tenant_id, utcnow())

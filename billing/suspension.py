@@ -16,7 +16,7 @@ from billing.ledger import post_entry
 from billing.limits import _lock_tenant, release_deferred
 from billing.models import LedgerEntry
 from tenants import context
-from tenants.models import Tenant
+from tenants.resolve import tenant_row
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 STAFF_PREFIXES = ("/api/", "/app/")
@@ -26,8 +26,8 @@ EXEMPT_PREFIXES = ("/api/v1/billing", "/app/billing", "/api/v1/tokens", "/api/v1
 
 
 def is_suspended(tenant_id: int) -> bool:
-    return db.session.scalar(select(Tenant.suspended_at).where(Tenant.id == tenant_id)) \
-        is not None
+    tenant = tenant_row(tenant_id)  # the request's one read of it, reused by the quota and SLA
+    return tenant is not None and tenant.suspended_at is not None
 
 
 def suspension_guard():

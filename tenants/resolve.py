@@ -2,21 +2,22 @@
 exists. The lookups answer a tenant id only; the caller sets the context and loads rows
 under it. On PostgreSQL each is a SECURITY DEFINER function (``tenants/rls.py``
 RESOLVERS), so the application role never reads another tenant's row to find its own."""
-from sqlalchemy import select, table, text
+from flask import g, has_app_context
+from sqlalchemy import inspect, select, table
 
 from app.extensions import db
 from tenants import context
 from tenants.models import Tenant
-from tenants.rls import RESOLVERS
+from tenants.rls import RESOLVERS, lookup_statement
 
 
 def tenant_id_for(resolver: str, key: str) -> int | None:
     """The tenant id ``resolver`` (a RESOLVERS name) finds for ``key``, or None."""
     if not key:
         return None
-    connection = db.session.connection()
+    connection, statement, params = lookup_statement(db.session(), resolver)
     if connection.dialect.name == "postgresql":
-        return connection.execute(text(f"SELECT hd_{resolver}(:key)"), {"key": key}).scalar()
+        return connection.execute(statement, params | {"key": key}).scalar()
     # The embedded default has no row-level security; the Core statement skips the ORM guard.
     name, tenant_column, key_column = RESOLVERS[resolver]
     rows = table(name, *(db.column(c) for c in {tenant_column, key_column}))
@@ -37,6 +38,22 @@ def tenant_by_slug(slug: str) -> Tenant | None:
     return current_tenant()
 
 
+def tenant_row(tenant_id: int) -> Tenant | None:
+    """The tenant's row, read once per request or job: the identity map would serve it
+    again, but only while something holds it (it keeps rows weakly), so the context keeps
+    it. A row detached by a change of scope (the identity map was emptied) is read anew."""
+    if not has_app_context():
+        return db.session.get(Tenant, tenant_id)
+    held = g.get("_tenant_row")
+    if held is not None:
+        state = inspect(held)
+        if state.session is db.session() and state.identity == (tenant_id,):
+            return held
+    tenant = db.session.get(Tenant, tenant_id)
+    g._tenant_row = tenant
+    return tenant
+
+
 def current_tenant() -> Tenant | None:
     tenant_id = context.current_tenant_id()
-    return db.session.get(Tenant, tenant_id) if tenant_id is not None else None
+    return tenant_row(tenant_id) if tenant_id is not None else None

@@ -41,10 +41,35 @@ def _params() -> dict:
     }
 
 
+# Set in ``session.info`` by a lookup about to begin the transaction: the lookup's own
+# statement then carries the settings the transaction starts with (one statement, not two).
+_SETTINGS_WITH_LOOKUP = "rls_settings_with_lookup"
+
+
 @event.listens_for(Session, "after_begin")
 def _on_begin(session, transaction, connection):
-    if connection.dialect.name == "postgresql":
-        connection.execute(_SET, _params())
+    if transaction.nested or connection.dialect.name != "postgresql":
+        return  # a savepoint inherits its transaction's settings
+    if session.info.pop(_SETTINGS_WITH_LOOKUP, False):
+        return
+    connection.execute(_SET, _params())
+
+
+def lookup_statement(session, name: str) -> tuple:
+    """(connection, statement, parameters) calling the resolver ``hd_<name>(:key)``. When the
+    lookup is what begins the transaction, the statement also applies the settings the
+    transaction starts with (no tenant yet): the resolver restores whatever it found, so the
+    transaction ends the statement with exactly those settings, whichever runs first."""
+    session.info[_SETTINGS_WITH_LOOKUP] = True
+    try:
+        connection = session.connection()
+    finally:
+        began_here = not session.info.pop(_SETTINGS_WITH_LOOKUP, False)
+    if not began_here or connection.dialect.name != "postgresql":
+        return connection, text(f"SELECT hd_{name}(:key)"), {}
+    statement = text(f"SELECT hd_{name}(:key) FROM (SELECT set_config('app.tenant_id', "
+                     ":tenant, true), set_config('app.platform', :platform, true)) AS begun")
+    return connection, statement, _params()
 
 
 def flush_pending() -> None:

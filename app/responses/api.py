@@ -4,6 +4,7 @@ from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
 from app.api.limits import Choice
+from app.api.pagination import page_of
 from app.errors import ValidationFailed
 from app.responses import service
 from app.responses.context import custom_field_keys, ticket_values
@@ -84,7 +85,8 @@ def list_templates(staff, query: TemplateSearch):
     keys = custom_field_keys()
     items = service.search_templates(staff=staff, q=query.q, department_id=query.department_id,
                                      limit=query.limit)
-    return {"items": [template_json(t, keys) for t in items], "next_cursor": None}
+    # The picker shows the best ``limit`` matches; a narrower search, not a next page.
+    return page_of(items, None, lambda template: template_json(template, keys))
 
 
 @endpoint("/responses", "POST", summary="Create a response template", tag="responses",

@@ -1,5 +1,15 @@
 """Routing rule service: create, edit, order, enable/disable, delete — and ``apply_routing``,
-which sorts every new ticket on every channel (through the ``ticket_drafted`` signal)."""
+which sorts every new ticket on every channel (through the ``ticket_drafted`` signal).
+
+Rights, for the page and the API alike:
+
+* Reading the rules (and a dry run) — every staff member. A rule decides which queue and
+  whom a ticket lands with; an agent who can see the rules can tell why a ticket came to
+  them, and the rules hold nothing confidential (words, domains, departments).
+* Changing them (add, edit, enable/disable, reorder, delete) — admins and managers. The
+  rules are the desk's daily workflow, retuned as the workload shifts, which is the
+  manager's job as much as the admin's; every change is in the event log they both read.
+"""
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import event, func, select, update
@@ -12,9 +22,17 @@ from app.routing import engine
 from app.routing.conditions import clean_actions, clean_conditions
 from app.routing.models import RoutingRule
 from app.staff.models import Staff
+from app.staff.roles import EVERYONE, MANAGERS, has_role, require_role
 from app.tickets.access import RANK, level_in
 
 MAX_RULES = 500
+READERS = EVERYONE
+EDITORS = MANAGERS
+
+
+def can_change_rules(actor) -> bool:
+    """Whether ``actor`` may add, edit, reorder or delete rules (pages hide the buttons)."""
+    return has_role(actor, EDITORS)
 
 
 def ordered_rules(*, enabled_only: bool = False) -> list[RoutingRule]:
@@ -23,6 +41,18 @@ def ordered_rules(*, enabled_only: bool = False) -> list[RoutingRule]:
     if enabled_only:
         stmt = stmt.where(RoutingRule.enabled.is_(True))
     return list(db.session.scalars(stmt))
+
+
+def list_rules(*, actor) -> list[RoutingRule]:
+    """The rules in firing order, for a staff member to read."""
+    require_role(actor, READERS)
+    return ordered_rules()
+
+
+def view_rule(*, actor, rule_id: int) -> RoutingRule:
+    """One rule, for a staff member to read (404 when it isn't there)."""
+    require_role(actor, READERS)
+    return get_rule(rule_id)
 
 
 def get_rule(rule_id: int) -> RoutingRule:
@@ -50,6 +80,7 @@ def _clean_name(name) -> str:
 def create_rule(*, actor, name: str, conditions: dict | None = None,
                 actions: dict | None = None, enabled: bool = True) -> RoutingRule:
     """Add a rule at the end of the list (it fires after every existing rule)."""
+    require_role(actor, EDITORS)
     name = _clean_name(name)
     conditions = clean_conditions(conditions or {})
     actions = clean_actions(actions or {})
@@ -70,6 +101,7 @@ def update_rule(*, actor, rule_id: int, name: str | None = None,
                 conditions: dict | None = None, actions: dict | None = None,
                 enabled: bool | None = None) -> RoutingRule:
     """Change a rule; ``conditions`` and ``actions``, when given, replace the old ones whole."""
+    require_role(actor, EDITORS)
     rule = get_rule(rule_id)
     before = rule_state(rule)
     if name is not None:
@@ -93,6 +125,7 @@ def update_rule(*, actor, rule_id: int, name: str | None = None,
 
 def delete_rule(*, actor, rule_id: int) -> None:
     """Delete a rule; tickets it routed keep its id as a record of what happened."""
+    require_role(actor, EDITORS)
     rule = get_rule(rule_id)
     record_event(actor, "routing_rule.deleted", rule, rule_state(rule))
     db.session.delete(rule)
@@ -101,6 +134,7 @@ def delete_rule(*, actor, rule_id: int) -> None:
 
 def reorder_rules(*, actor, rule_ids: list[int]) -> list[RoutingRule]:
     """Put the rules in the order given; the list must name every rule exactly once."""
+    require_role(actor, EDITORS)
     rules = {rule.id: rule for rule in ordered_rules()}
     if len(rule_ids) != len(set(rule_ids)) or set(rule_ids) != set(rules):
         raise ValidationFailed(fields={"ids": _("List every routing rule exactly once.")})
@@ -116,6 +150,7 @@ def reorder_rules(*, actor, rule_ids: list[int]) -> list[RoutingRule]:
 
 def move_rule(*, actor, rule_id: int, offset: int) -> None:
     """Move a rule up (``offset`` -1) or down (+1) by one place."""
+    require_role(actor, EDITORS)
     ids = [rule.id for rule in ordered_rules()]
     get_rule(rule_id)
     index = ids.index(rule_id)
@@ -147,6 +182,13 @@ def apply_routing(draft) -> RoutingRule | None:
     if rule.assignee_id is not None and not _assignee_fits(draft):
         draft.assignee_id = assignee_before
     return rule
+
+
+def dry_run(*, actor, draft) -> RoutingRule | None:
+    """Route ``draft`` as a new ticket would be, for a staff member checking the rules;
+    the draft is changed, nothing is stored."""
+    require_role(actor, READERS)
+    return apply_routing(draft)
 
 
 def route_draft(_app, *, draft) -> None:

@@ -106,16 +106,17 @@ def _form_error(form, exc: ServiceError) -> None:
 
 
 @bp.get("/")
-@staff_page("admin", "manager")
+@staff_page(*service.READERS)
 def index():
-    return render_template("routing/index.html", rules=service.ordered_rules(),
+    return render_template("routing/index.html", rules=service.list_rules(actor=current_user),
+                           can_change=service.can_change_rules(current_user),
                            labels={**PRIORITY_LABELS, **TYPE_LABELS, **CHANNEL_LABELS},
                            departments=dict(department_choices()[1:]),
                            staff=dict(staff_choices()[1:]))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_page("admin")
+@staff_page(*service.EDITORS)
 def create():
     form = RuleForm()
     if form.validate_on_submit():
@@ -131,7 +132,7 @@ def create():
 
 
 @bp.route("/<int:rule_id>", methods=["GET", "POST"])
-@staff_page("admin")
+@staff_page(*service.EDITORS)
 def edit(rule_id: int):
     rule = service.get_rule(rule_id)
     form = RuleForm(obj=rule)
@@ -150,7 +151,7 @@ def edit(rule_id: int):
 
 
 @bp.post("/<int:rule_id>/move")
-@staff_page("admin")
+@staff_page(*service.EDITORS)
 def move(rule_id: int):
     offset = -1 if request.form.get("direction") == "up" else 1
     service.move_rule(actor=current_user, rule_id=rule_id, offset=offset)
@@ -158,7 +159,7 @@ def move(rule_id: int):
 
 
 @bp.post("/<int:rule_id>/toggle")
-@staff_page("admin")
+@staff_page(*service.EDITORS)
 def toggle(rule_id: int):
     rule = service.get_rule(rule_id)
     service.update_rule(actor=current_user, rule_id=rule.id, enabled=not rule.enabled)
@@ -167,7 +168,7 @@ def toggle(rule_id: int):
 
 
 @bp.post("/<int:rule_id>/delete")
-@staff_page("admin")
+@staff_page(*service.EDITORS)
 def delete(rule_id: int):
     service.delete_rule(actor=current_user, rule_id=rule_id)
     flash(_("Routing rule deleted."), "success")

@@ -1,5 +1,17 @@
-"""SLA settings service: business hours, holidays and per-priority targets of a tenant."""
-from datetime import date
+"""SLA settings service: business hours, holidays and per-priority targets of a tenant.
+
+Rights, for the page and the API alike:
+
+* Reading them (the targets, the hours, the holidays, a due-time preview) — every staff
+  member. Agents work against these due times every day; knowing the target and the
+  hours it counts in is how they plan their queue.
+* Changing them — admins and managers. The manager answers for meeting the targets and
+  sets the team's hours and holidays; every change is in the event log they both read.
+
+The unchecked readers below (``calendar_settings``, ``targets_for`` …) are for the SLA
+clock itself, which runs for every ticket whoever changed it.
+"""
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -7,16 +19,56 @@ from sqlalchemy import delete, select
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
-from app.sla.clock import Calendar, format_hhmm, parse_hhmm
+from app.sla.clock import Calendar, add_business_minutes, format_hhmm, parse_hhmm
 from app.sla.models import BusinessCalendar, Holiday, SlaPolicy
 from app.sla.tracking import Targets
+from app.staff.roles import EVERYONE, MANAGERS, has_role, require_role
 from app.tickets.constants import PRIORITIES
+from app.tickets.validation import check_choice
 from tenants.resolve import current_tenant
 from tenants.zones import is_timezone
 
 # Until the admin sets hours: Monday to Friday, 09:00–18:00 in the company's time zone.
 DEFAULT_HOURS = {str(day): [["09:00", "18:00"]] if day < 5 else [] for day in range(7)}
 MAX_TARGET_MINUTES = 365 * 24 * 60
+READERS = EVERYONE
+EDITORS = MANAGERS
+
+
+def can_change_settings(actor) -> bool:
+    """Whether ``actor`` may change the hours, holidays or targets (pages hide the forms)."""
+    return has_role(actor, EDITORS)
+
+
+def view_calendar(*, actor) -> dict:
+    """The business hours and time zone, for a staff member to read."""
+    require_role(actor, READERS)
+    return calendar_settings()
+
+
+def view_holidays(*, actor) -> list[Holiday]:
+    """The holidays by date, for a staff member to read."""
+    require_role(actor, READERS)
+    return list_holidays()
+
+
+def view_policies(*, actor) -> list[SlaPolicy]:
+    """The targets in priority order (low first), for a staff member to read."""
+    require_role(actor, READERS)
+    return sorted(policies().values(), key=lambda p: PRIORITIES.index(p.priority))
+
+
+def preview_due(*, actor, priority: str, start: datetime):
+    """``(first response due, resolution due)`` for a ticket of ``priority`` created at
+    ``start``; both None when the priority has no SLA."""
+    require_role(actor, READERS)
+    check_choice("priority", priority, PRIORITIES)
+    targets = targets_for(priority)
+    if targets is None:
+        return None, None
+    calendar = load_calendar()
+    return (add_business_minutes(start, targets.first_response_minutes, calendar),
+            add_business_minutes(start, targets.resolution_minutes, calendar))
 
 
 def calendar_settings() -> dict:
@@ -61,6 +113,7 @@ def _clean_hours(hours: dict) -> dict:
 
 def save_calendar(*, actor, timezone: str, hours: dict) -> BusinessCalendar:
     """Set the tenant's time zone and opening hours (Monday is weekday 0)."""
+    require_role(actor, EDITORS)
     if not is_timezone(timezone):
         raise ValidationFailed(fields={"timezone": _(
             "Unknown time zone; use a name such as Europe/Moscow.")})
@@ -85,6 +138,7 @@ def list_holidays() -> list[Holiday]:
 
 def add_holiday(*, actor, day: date, name: str = "") -> Holiday:
     """Close the desk for a whole date (in the calendar's time zone)."""
+    require_role(actor, EDITORS)
     name = (name or "").strip()
     if len(name) > 200:
         raise ValidationFailed(fields={"name": _("Enter at most 200 characters.")})
@@ -99,6 +153,8 @@ def add_holiday(*, actor, day: date, name: str = "") -> Holiday:
 
 
 def delete_holiday(*, actor, holiday_id: int) -> None:
+    """Open the desk again on a holiday's date."""
+    require_role(actor, EDITORS)
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:
         raise NotFound(_("Holiday not found."))
@@ -128,6 +184,7 @@ def _policy_state() -> dict:
 def save_policies(*, actor, targets: list[dict]) -> dict[str, SlaPolicy]:
     """Replace the targets: ``[{priority, first_response_minutes, resolution_minutes}]``;
     a priority left out has no SLA."""
+    require_role(actor, EDITORS)
     fields, seen = {}, set()
     for index, item in enumerate(targets):
         priority = item.get("priority")

@@ -20,11 +20,13 @@ WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Fr
 
 
 def _page(errors: dict | None = None, status: int = 200):
-    calendar = settings.calendar_settings()
+    calendar = settings.view_calendar(actor=current_user)
     return render_template(
         "sla/index.html", calendar=calendar, weekdays=WEEKDAYS,
-        timezones=timezone_names(), holidays=settings.list_holidays(),
-        policies=settings.policies(), priorities=PRIORITY_LABELS, errors=errors or {},
+        timezones=timezone_names(), holidays=settings.view_holidays(actor=current_user),
+        policies={p.priority: p for p in settings.view_policies(actor=current_user)},
+        can_change=settings.can_change_settings(current_user),
+        priorities=PRIORITY_LABELS, errors=errors or {},
         form=request.form if request.method == "POST" else None), status
 
 
@@ -41,13 +43,13 @@ def _failed(exc: ServiceError):
 
 
 @bp.get("/")
-@staff_page("admin", "manager")
+@staff_page(*settings.READERS)
 def index():
     return _page()
 
 
 @bp.post("/hours")
-@staff_page("admin")
+@staff_page(*settings.EDITORS)
 def hours():
     form = request.form
     week = {}
@@ -65,7 +67,7 @@ def hours():
 
 
 @bp.post("/holidays")
-@staff_page("admin")
+@staff_page(*settings.EDITORS)
 def add_holiday():
     try:
         try:
@@ -79,14 +81,14 @@ def add_holiday():
 
 
 @bp.post("/holidays/<int:holiday_id>/delete")
-@staff_page("admin")
+@staff_page(*settings.EDITORS)
 def delete_holiday(holiday_id: int):
     settings.delete_holiday(actor=current_user, holiday_id=holiday_id)
     return _saved(_("Holiday removed."))
 
 
 @bp.post("/policies")
-@staff_page("admin")
+@staff_page(*settings.EDITORS)
 def policies():
     targets = []
     try:

@@ -9,10 +9,7 @@ from app.api.limits import MAX_ITEMS, EmailAddress
 from app.api.pagination import ListQuery, paginate
 from app.staff import service
 from app.staff.invitations import invite_staff, send_invitation
-from app.staff.models import Staff
-
-Role = Literal["admin", "manager", "agent"]
-Access = Literal["view", "reply", "manage"]
+from app.staff.models import Access, Role, Staff
 
 
 class DepartmentRight(BaseModel):

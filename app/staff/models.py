@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal, get_args
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -15,8 +16,11 @@ from app.db_types import Id, UtcDateTime, utcnow
 from app.extensions import db
 from tenants.scoping import TenantScoped
 
-ROLES = ("admin", "manager", "agent")
-ACCESS_LEVELS = ("view", "reply", "manage")
+# Defined once: the API's models use the types, the services the tuples taken from them.
+Role = Literal["admin", "manager", "agent"]
+Access = Literal["view", "reply", "manage"]
+ROLES: tuple[str, ...] = get_args(Role)
+ACCESS_LEVELS: tuple[str, ...] = get_args(Access)
 
 
 class Staff(TenantScoped, UserMixin, db.Model):

@@ -1,7 +1,7 @@
 """API: tickets — list and search, create, read, change, reply or note, trash and restore."""
 
 from app.api.core import endpoint, error_payload
-from app.api.pagination import decode_cursor, encode_cursor
+from app.api.pagination import cursor_of, page_of
 from app.attachments.service import attachments_of
 from app.extensions import db
 from app.tickets import service
@@ -21,15 +21,15 @@ FILTERS = ("status", "priority", "type", "department_id", "assignee_id", "unassi
 
 
 def page_json(result) -> dict:
-    return {"items": [ticket_json(t, messages=False) for t in result.items],
-            "next_cursor": encode_cursor(result.next_cursor) if result.next_cursor else None}
+    return page_of(result.items, result.next_cursor,
+                   lambda ticket: ticket_json(ticket, messages=False))
 
 
 @endpoint("/tickets", "GET", summary="List or search tickets (newest first)", tag="tickets",
           query=TicketListQuery, response=TicketList)
 def list_tickets(staff, query: TicketListQuery):
     filters = {name: getattr(query, name) for name in FILTERS}
-    cursor = decode_cursor(query.cursor) if query.cursor else None
+    cursor = cursor_of(query)
     # deferred/deleted/archived: false hides them (the inbox), true shows only them.
     flags = {"deferred": query.deferred, "deleted": query.deleted,
              "archived": True if query.archived else (None if query.q else False)}
@@ -41,14 +41,15 @@ def list_tickets(staff, query: TicketListQuery):
 @endpoint("/tickets", "POST", summary="Create a ticket (channel: api)", tag="tickets",
           body=TicketIn, response=TicketOut, status=201, errors=(404,))
 def create_ticket(staff, data: TicketIn):
-    ticket = service.create_ticket(
+    new = service.register_ticket(
         actor=staff, channel="api", subject=data.subject, body=data.body,
         body_format=data.body_format,
         requester_email=data.requester.email, requester_name=data.requester.name,
         department_id=data.department_id, type=data.type, priority=data.priority,
         status=data.status, assignee_id=data.assignee_id, tags=data.tags,
         custom_fields=data.custom_fields, attachment_ids=data.attachment_ids)
-    return ticket_json(ticket), 201
+    # Answered from what was just written: a new ticket has this one message and no links.
+    return ticket_json(new.ticket, conversation=[(new.message, new.attachments)]), 201
 
 
 @endpoint("/tickets/<int:number>", "GET", summary="A ticket with its conversation",

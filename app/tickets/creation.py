@@ -2,9 +2,11 @@
 
 So routing, the daily quota, SLA, events and notifications apply everywhere alike.
 """
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.attachments import service as files_service
 from app.customers.service import register_requester
@@ -46,13 +48,28 @@ def _actor_for_event(actor, customer):
     return {"type": "customer", "id": customer.id, "name": customer.display_name}
 
 
-def create_ticket(*, actor, channel: str, subject: str, body: str, requester_email: str,
+@dataclass(frozen=True)
+class NewTicket:
+    """What ``register_ticket`` wrote: the ticket, its first message and that message's
+    attachments (by id) — all a caller needs to answer without reading them back."""
+
+    ticket: Ticket
+    message: Message
+    attachments: list
+
+
+def create_ticket(**kwargs) -> Ticket:
+    """``register_ticket`` for callers that need only the ticket."""
+    return register_ticket(**kwargs).ticket
+
+
+def register_ticket(*, actor, channel: str, subject: str, body: str, requester_email: str,
                   requester_name: str | None = None, department_id: int | None = None,
                   type: str | None = None, priority: str | None = None,
                   assignee_id: int | None = None, tags: list[str] | None = None,
                   custom_fields: dict | None = None, attachments: list | None = None,
                   attachment_ids: list[int] | None = None, status: str | None = None,
-                  received_at: datetime | None = None, body_format: str = TEXT) -> Ticket:
+                  received_at: datetime | None = None, body_format: str = TEXT) -> NewTicket:
     """Register a request: the requester (created on first contact, matched to an
     organization by domain), routing, the daily quota (over it the ticket is kept but
     ``deferred``), a number from the tenant's counter, the first message, attachments,
@@ -109,6 +126,8 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
         version=1, sla_paused_seconds=0, sla_breached=False)
     db.session.add(ticket)
     db.session.flush()
+    # The requester is at hand: spare readers of the new ticket a lookup.
+    set_committed_value(ticket, "customer", customer)
     message = Message(ticket_id=ticket.id, author_kind="customer", customer_id=customer.id,
                       staff_id=actor.id if isinstance(actor, Staff) else None,
                       author_name=customer.display_name, body_html=body_html,
@@ -126,4 +145,4 @@ def create_ticket(*, actor, channel: str, subject: str, body: str, requester_ema
         "attachments": len(stored) + len(uploads)})
     signals.changed(ticket, "created")
     signals.created(ticket)
-    return ticket
+    return NewTicket(ticket, message, sorted(stored + list(uploads), key=lambda a: a.id))

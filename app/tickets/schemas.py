@@ -17,15 +17,11 @@ from app.api.limits import (
     Name,
 )
 from app.api.pagination import ListQuery
+from app.tickets.constants import FieldKind, MessageAuthor, Priority, Status, Type
 
 Tags = list[Name]
 CustomValues = dict[FieldKey, FieldValue]
 
-Status = Literal["new", "open", "pending", "on_hold", "resolved", "closed"]
-Type = Literal["incident", "service_request", "information_request", "documentation_request",
-               "change_request"]
-Priority = Literal["low", "normal", "high", "urgent"]
-FieldKind = Literal["text", "number", "select", "checkbox"]
 BodyFormat = Literal["text", "html"]
 
 BODY = ("The message. Plain text unless body_format is html: it is stored as typed, shown "
@@ -108,7 +104,7 @@ class AttachmentOut(BaseModel):
 
 
 class Author(BaseModel):
-    kind: Literal["staff", "customer", "system"]
+    kind: MessageAuthor
     name: str
 
 

@@ -19,8 +19,11 @@ def message_json(message: Message, files: list | None = None) -> dict:
             "attachments": [attachment_json(a) for a in files or []]}
 
 
-def ticket_json(ticket: Ticket, *, messages: bool = True) -> dict:
-    """The API's ticket. Lists leave out ``messages`` (and links) to stay fast."""
+def ticket_json(ticket: Ticket, *, messages: bool = True,
+                conversation: list[tuple[Message, list]] | None = None) -> dict:
+    """The API's ticket. Lists leave out ``messages`` (and links) to stay fast.
+    ``conversation``: the ticket's messages with their attachments when the caller already
+    holds all of them (a ticket just created has one message and no links yet)."""
     customer = ticket.customer
     out = {
         "number": ticket.number, "subject": ticket.subject, "status": ticket.status,
@@ -45,7 +48,10 @@ def ticket_json(ticket: Ticket, *, messages: bool = True) -> dict:
     if ticket.merged_into_id is not None:
         survivor = db.session.get(Ticket, ticket.merged_into_id)
         out["merged_into"] = survivor.number if survivor else None
-    if messages:
+    if conversation is not None:
+        out["messages"] = [message_json(m, files) for m, files in conversation]
+        out["links"] = []
+    elif messages:
         rows = messages_of(ticket)
         files = attachments_of([m.id for m in rows])
         out["messages"] = [message_json(m, files.get(m.id)) for m in rows]

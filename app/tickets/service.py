@@ -13,7 +13,7 @@ from app.tickets.conversation import (
     changes_since,
     messages_of,
 )
-from app.tickets.creation import create_ticket
+from app.tickets.creation import create_ticket, register_ticket
 from app.tickets.housekeeping import (
     archive,
     archive_closed,
@@ -57,7 +57,7 @@ __all__ = [
     "add_system_note", "archive", "archive_closed", "assign", "can", "change_priority",
     "change_status", "change_subject", "change_type", "changes_since", "count_tickets",
     "create_ticket", "escalate", "get_ticket", "level_in", "link", "linked_tickets",
-    "list_tickets", "merge", "messages_of", "release_deferred", "reply", "require", "restore",
-    "search_tickets", "set_custom_fields", "set_tags", "transfer", "trash", "unarchive",
-    "unlink", "update_ticket", "visible_tickets",
+    "list_tickets", "merge", "messages_of", "register_ticket", "release_deferred", "reply",
+    "require", "restore", "search_tickets", "set_custom_fields", "set_tags", "transfer",
+    "trash", "unarchive", "unlink", "update_ticket", "visible_tickets",
 ]

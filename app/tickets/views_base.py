@@ -11,21 +11,22 @@ from app.departments.service import list_departments
 from app.errors import ServiceError
 from app.extensions import db
 from app.staff.service import list_staff
-from app.tickets.constants import CHANNELS, LABELS, PRIORITIES, STATUSES, TYPES
+from app.tickets.constants import (
+    CHANNEL_LABELS,
+    PRIORITY_LABELS,
+    REPLY_STATUSES,
+    STATUS_LABELS,
+    TYPE_LABELS,
+)
 
 bp = Blueprint("tickets", __name__, url_prefix="/app/tickets")
-
-# The ticket area's labels (one copy, in constants), grouped per vocabulary for the selects.
-STATUS_LABELS = {value: LABELS[value] for value in STATUSES}
-PRIORITY_LABELS = {value: LABELS[value] for value in PRIORITIES}
-TYPE_LABELS = {value: LABELS[value] for value in TYPES}
-CHANNEL_LABELS = {value: LABELS[value] for value in CHANNELS}
 
 
 @bp.app_context_processor
 def _labels() -> dict:
     return {"STATUS_LABELS": STATUS_LABELS, "PRIORITY_LABELS": PRIORITY_LABELS,
-            "TYPE_LABELS": TYPE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS}
+            "TYPE_LABELS": TYPE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
+            "REPLY_STATUSES": REPLY_STATUSES}
 
 
 def people() -> dict:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.db_types import utcnow
 from app.sla.service import near_breach
-from app.tickets.constants import DONE_STATUSES, PRIORITIES, STATUSES, TYPES
+from app.tickets.constants import DONE_STATUSES, PAUSED_STATUSES, PRIORITIES, STATUSES, TYPES
 from app.tickets.listing import page, ticket_query
 from app.tickets.models import Ticket
 from app.tickets.views_base import int_or_none, my_department_ids
@@ -38,7 +38,7 @@ VIEWS = [
     View("departments", _l("My departments"), {}),
     View("all", _l("All"), {}, active_only=False),
     View("breach", _l("Near breach"), {}),
-    View("pending", _l("Pending"), {"status": ["pending", "on_hold"]}, active_only=False),
+    View("pending", _l("Pending"), {"status": list(PAUSED_STATUSES)}, active_only=False),
     View("deferred", _l("Over the daily limit"), {"deferred": True}, active_only=False),
     View("trash", _l("Trash"), {"deleted": True, "deferred": None}, active_only=False),
     View("archive", _l("Archive"), {"archived": True, "deferred": None}, active_only=False),

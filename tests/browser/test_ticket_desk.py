@@ -207,14 +207,16 @@ def test_staff_enters_a_ticket_and_trashes_and_restores_it(page, desk):
 
 def test_near_breach_view_escalation_attachment_and_merge(page, desk):
     from app.sla.settings import save_calendar, save_policies
+    from app.staff.models import Staff
     from app.tickets import service
 
     def urgent_ticket():
+        admin = db.session.get(Staff, desk.admin_id)  # SLA settings are changed by staff
         # Open around the clock, so the due time doesn't depend on when the test runs.
-        save_calendar(actor=None, timezone="UTC",
+        save_calendar(actor=admin, timezone="UTC",
                       hours={str(day): [["00:00", "24:00"]] for day in range(7)})
-        save_policies(actor=None, targets=[{"priority": "urgent", "first_response_minutes": 30,
-                                            "resolution_minutes": 240}])
+        save_policies(actor=admin, targets=[{"priority": "urgent", "first_response_minutes": 30,
+                                             "resolution_minutes": 240}])
         ticket = service.create_ticket(
             actor=None, channel="email", subject="Site is down", body="Nothing loads.",
             requester_email="ops@client.example", requester_name="Olga Ops",
