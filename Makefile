@@ -38,10 +38,12 @@ services:
 
 test: $(DEV) translations services
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(DEV)
 	@echo "see README: Benchmarks"

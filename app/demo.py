@@ -1,13 +1,13 @@
 """The demo company that ``make run`` seeds: departments, two staff, a template, tickets."""
 from app.departments.service import create_department
 from app.extensions import db
+from app.onboarding.signup import sign_up
 from app.responses.service import create_template
 from app.staff.service import create_staff
 from app.tickets.conversation import add_reply
 from app.tickets.creation import create_ticket
 from tenants import context
 from tenants.resolve import tenant_by_slug
-from tenants.signup import sign_up
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "harbor-lights-2026"

@@ -20,7 +20,7 @@ AREAS = [
     "app.routing",
     "app.sla",
     "app.customers", "app.tickets", "app.attachments",
-    "tenants",
+    "app.onboarding",
     "billing",
 ]
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.errors import NotFound, PlanLimit, ValidationFailed
 from app.extensions import db
+from app.settings_cache import settings_changed
 from billing.models import Addon, Plan, TenantAddon
 from tenants.models import Tenant
 
@@ -141,6 +142,7 @@ def set_plan(*, name: str, title: str | None = None, daily_price: int | None = N
             if value is not None:
                 setattr(plan, attr, value)
     db.session.flush()
+    settings_changed(catalog=True)
     return plan
 
 
@@ -165,6 +167,7 @@ def set_addon(*, name: str, title: str | None = None, daily_price: int | None = 
             if value is not None:
                 setattr(addon, attr, value)
     db.session.flush()
+    settings_changed(catalog=True)
     return addon
 
 

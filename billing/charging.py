@@ -19,6 +19,7 @@ from app.db_types import utcnow
 from app.events.models import Event
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import settings_changed
 from billing.models import PlanSchedule
 from tenants import context
 from tenants.models import Tenant
@@ -146,6 +147,7 @@ def _apply_downgrades(day: date, now: datetime) -> list[int]:
         before = tenant.plan
         tenant.plan = schedule.plan
         db.session.delete(schedule)
+        settings_changed(tenant_id=tenant.id)
         record_event(None, "billing.plan_changed", ("tenant", tenant.id),
                      {"from": before, "to": schedule.plan, "scheduled": True,
                       "day": day.isoformat()}, tenant_id=tenant.id)

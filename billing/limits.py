@@ -16,6 +16,7 @@ from app.db_types import utcnow
 from app.errors import PlanLimit
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import cached
 from app.staff.models import Staff
 from billing.catalog import label, list_plans, tenant_plan
 from billing.models import TicketQuota
@@ -85,6 +86,12 @@ def check_staff_limit(_app, *, tenant_id: int | None = None) -> None:
     raise PlanLimit(message)
 
 
+def daily_ticket_limit(tenant: Tenant) -> int:
+    """The tenant's plan's daily ticket quota. It depends on the plan's name (on the tenant's
+    row, read anyway) and the global catalog, whose version is part of every cache key."""
+    return cached("tickets_per_day", lambda: tenant_plan(tenant).tickets_per_day, tenant.plan)
+
+
 def claim_ticket_slot(tenant_id: int, when: datetime | None = None) -> bool:
     """Take one of the day's ticket slots; False when the quota is used up.
 
@@ -92,7 +99,7 @@ def claim_ticket_slot(tenant_id: int, when: datetime | None = None) -> bool:
     WHERE used < limit RETURNING``. No row back means the day is full.
     """
     tenant = tenant_row(tenant_id)
-    limit = tenant_plan(tenant).tickets_per_day
+    limit = daily_ticket_limit(tenant)
     if limit <= 0:
         return False
     stmt = _insert(TicketQuota).values(tenant_id=tenant_id, day=tenant_day(tenant, when),

@@ -12,6 +12,7 @@ from app.db_types import utcnow
 from app.errors import Conflict, InsufficientBalance
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import settings_changed
 from billing.catalog import (
     daily_cost,
     get_addon,
@@ -104,6 +105,7 @@ def change_plan(*, actor, tenant_id: int, plan_name: str) -> dict:
     if scheduled is not None:
         db.session.delete(scheduled)
     db.session.flush()
+    settings_changed(tenant_id=tenant_id)
     record_event(actor, "billing.plan_changed", ("tenant", tenant_id), {
         "from": current.name, "to": new.name, "charged": difference if entry else 0,
         "limits_before": _limits(current), "limits_after": _limits(new)})
@@ -134,6 +136,7 @@ def buy_addon(*, actor, tenant_id: int, addon_name: str) -> TenantAddon:
     row = TenantAddon(tenant_id=tenant_id, addon=addon.name)
     db.session.add(row)
     db.session.flush()
+    settings_changed(tenant_id=tenant_id)
     record_event(actor, "billing.addon_bought", ("tenant", tenant_id),
                  {"addon": addon.name, "daily_price": addon.daily_price})
     return row
@@ -145,4 +148,5 @@ def drop_addon(*, actor, tenant_id: int, addon_name: str) -> None:
     row = tenant_addon(tenant_id, (addon_name or "").strip().lower())
     db.session.execute(delete(TenantAddon).where(TenantAddon.id == row.id))
     db.session.flush()
+    settings_changed(tenant_id=tenant_id)
     record_event(actor, "billing.addon_dropped", ("tenant", tenant_id), {"addon": row.addon})

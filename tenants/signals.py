@@ -1,6 +1,8 @@
-"""What the tenants area announces. Receivers connect with ``sender=app`` in their area's
-``init_app`` and are called as ``receiver(app, **keywords)``; blinker calls them in no set
-order, so each must fill in keys of its own."""
+"""What the foundation announces about a tenant, for the areas above to fill in (it lives
+here, not with its sender in ``app.onboarding``, so that billing can listen without importing
+an area above it). Receivers connect with ``sender=app`` in their area's ``init_app`` and are
+called as ``receiver(app, **keywords)``; blinker calls them in no set order, so each must fill
+in keys of its own."""
 from blinker import Namespace
 from flask import current_app
 

@@ -10,6 +10,8 @@ Rights, for the page and the API alike:
   rules are the desk's daily workflow, retuned as the workload shifts, which is the
   manager's job as much as the admin's; every change is in the event log they both read.
 """
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import event, func, select, update
@@ -21,6 +23,7 @@ from app.extensions import db
 from app.routing import engine
 from app.routing.conditions import clean_actions, clean_conditions
 from app.routing.models import RoutingRule
+from app.settings_cache import cached, settings_changed
 from app.staff.models import Staff
 from app.staff.roles import EVERYONE, MANAGERS, has_role, require_role
 from app.tickets.access import RANK, level_in
@@ -41,6 +44,27 @@ def ordered_rules(*, enabled_only: bool = False) -> list[RoutingRule]:
     if enabled_only:
         stmt = stmt.where(RoutingRule.enabled.is_(True))
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class RuleSnapshot:
+    """What routing needs of a rule, as plain data the process's cache can share."""
+    id: int
+    name: str
+    enabled: bool
+    conditions: dict
+    department_id: int | None
+    assignee_id: int | None
+    priority: str | None
+    type: str | None
+    tags: tuple
+
+
+def _load_enabled_rules() -> tuple[RuleSnapshot, ...]:
+    return tuple(RuleSnapshot(rule.id, rule.name, rule.enabled, dict(rule.conditions or {}),
+                              rule.department_id, rule.assignee_id, rule.priority, rule.type,
+                              tuple(rule.tags or ()))
+                 for rule in ordered_rules(enabled_only=True))
 
 
 def list_rules(*, actor) -> list[RoutingRule]:
@@ -93,6 +117,7 @@ def create_rule(*, actor, name: str, conditions: dict | None = None,
                        position=(last or 0) + 1, **actions)
     db.session.add(rule)
     db.session.flush()
+    settings_changed()
     record_event(actor, "routing_rule.created", rule, rule_state(rule))
     return rule
 
@@ -116,6 +141,7 @@ def update_rule(*, actor, rule_id: int, name: str | None = None,
     after = rule_state(rule)
     if after != before:
         db.session.flush()
+        settings_changed()
         action = "routing_rule.updated"
         if set(k for k in after if after[k] != before[k]) == {"enabled"}:
             action = "routing_rule.enabled" if rule.enabled else "routing_rule.disabled"
@@ -130,6 +156,7 @@ def delete_rule(*, actor, rule_id: int) -> None:
     record_event(actor, "routing_rule.deleted", rule, rule_state(rule))
     db.session.delete(rule)
     db.session.flush()
+    settings_changed()
 
 
 def reorder_rules(*, actor, rule_ids: list[int]) -> list[RoutingRule]:
@@ -143,6 +170,7 @@ def reorder_rules(*, actor, rule_ids: list[int]) -> list[RoutingRule]:
         rules[rule_id].position = position
     db.session.flush()
     if before != list(rule_ids):
+        settings_changed()
         record_event(actor, "routing_rule.reordered", ("routing_rule", ""),
                      {"before": before, "after": list(rule_ids)})
     return [rules[rule_id] for rule_id in rule_ids]
@@ -170,11 +198,11 @@ def _assignee_fits(draft) -> bool:
     return level is not None and RANK[level] >= RANK["reply"]
 
 
-def apply_routing(draft) -> RoutingRule | None:
+def apply_routing(draft) -> RuleSnapshot | None:
     """Route a new ticket: the first enabled rule (by position) whose conditions all match
     sets its actions on the draft and records itself in ``draft.routing_rule_id``.
     Returns the rule that fired, if any."""
-    rule = engine.first_match(ordered_rules(enabled_only=True), draft)
+    rule = engine.first_match(cached("routing_rules", _load_enabled_rules), draft)
     if rule is None:
         return None
     assignee_before = draft.assignee_id
@@ -184,7 +212,7 @@ def apply_routing(draft) -> RoutingRule | None:
     return rule
 
 
-def dry_run(*, actor, draft) -> RoutingRule | None:
+def dry_run(*, actor, draft) -> RuleSnapshot | None:
     """Route ``draft`` as a new ticket would be, for a staff member checking the rules;
     the draft is changed, nothing is stored."""
     require_role(actor, READERS)
@@ -200,6 +228,7 @@ def route_draft(_app, *, draft) -> None:
 # migration: PostgreSQL does it with SET NULL (column); SQLite can't name the column).
 @event.listens_for(Department, "before_delete")
 def _forget_department(mapper, connection, target):
+    settings_changed(tenant_id=target.tenant_id)
     table = RoutingRule.__table__
     connection.execute(update(table).where(
         table.c.tenant_id == target.tenant_id, table.c.department_id == target.id)
@@ -208,6 +237,7 @@ def _forget_department(mapper, connection, target):
 
 @event.listens_for(Staff, "before_delete")
 def _forget_staff(mapper, connection, target):
+    settings_changed(tenant_id=target.tenant_id)
     table = RoutingRule.__table__
     connection.execute(update(table).where(
         table.c.tenant_id == target.tenant_id, table.c.assignee_id == target.id)
@@ -231,6 +261,7 @@ def forget_organization(_app, *, organization_id: int) -> None:
             rule.enabled = False
         rule.conditions = conditions
         db.session.flush()
+        settings_changed()
         record_event(None, "routing_rule.updated", rule,
                      {"before": before, "after": rule_state(rule),
                       "reason": "organization deleted"})

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import cached, settings_changed
 from app.sla.clock import Calendar, add_business_minutes, format_hhmm, parse_hhmm
 from app.sla.models import BusinessCalendar, Holiday, SlaPolicy
 from app.sla.tracking import Targets
@@ -79,11 +80,18 @@ def calendar_settings() -> dict:
     return {"timezone": row.timezone, "hours": row.hours}
 
 
-def load_calendar() -> Calendar:
-    """The current tenant's business calendar, holidays included."""
+def _build_calendar() -> Calendar:
     settings = calendar_settings()
     return Calendar.build(settings["timezone"], settings["hours"],
                           db.session.scalars(select(Holiday.day)))
+
+
+def load_calendar() -> Calendar:
+    """The current tenant's business calendar, holidays included. Without stored hours the
+    calendar follows the company's time zone, which is changed elsewhere: it is part of the
+    key instead of a reason to bump the version."""
+    tenant = current_tenant()
+    return cached("sla_calendar", _build_calendar, tenant.timezone if tenant else None)
 
 
 def _clean_hours(hours: dict) -> dict:
@@ -126,6 +134,7 @@ def save_calendar(*, actor, timezone: str, hours: dict) -> BusinessCalendar:
     else:
         row.timezone, row.hours = timezone, hours
     db.session.flush()
+    settings_changed()
     after = {"timezone": timezone, "hours": hours}
     if after != before:
         record_event(actor, "sla.calendar_changed", row, {"before": before, "after": after})
@@ -148,6 +157,7 @@ def add_holiday(*, actor, day: date, name: str = "") -> Holiday:
     holiday = Holiday(day=day, name=name)
     db.session.add(holiday)
     db.session.flush()
+    settings_changed()
     record_event(actor, "sla.holiday_added", holiday, {"day": day.isoformat(), "name": name})
     return holiday
 
@@ -162,18 +172,21 @@ def delete_holiday(*, actor, holiday_id: int) -> None:
                  {"day": holiday.day.isoformat(), "name": holiday.name})
     db.session.delete(holiday)
     db.session.flush()
+    settings_changed()
 
 
 def policies() -> dict[str, SlaPolicy]:
     return {p.priority: p for p in db.session.scalars(select(SlaPolicy))}
 
 
+def _load_targets() -> dict[str, Targets]:
+    return {priority: Targets(p.first_response_minutes, p.resolution_minutes)
+            for priority, p in policies().items()}
+
+
 def targets_for(priority: str | None) -> Targets | None:
     """The targets for ``priority``; None when the tenant set none (no SLA for it)."""
-    policy = db.session.scalar(select(SlaPolicy).where(SlaPolicy.priority == priority))
-    if policy is None:
-        return None
-    return Targets(policy.first_response_minutes, policy.resolution_minutes)
+    return cached("sla_targets", _load_targets).get(priority)
 
 
 def _policy_state() -> dict:
@@ -215,6 +228,7 @@ def save_policies(*, actor, targets: list[dict]) -> dict[str, SlaPolicy]:
                                  first_response_minutes=item["first_response_minutes"],
                                  resolution_minutes=item["resolution_minutes"]))
     db.session.flush()
+    settings_changed()
     after = _policy_state()
     if after != before:
         record_event(actor, "sla.policies_changed", ("sla_policy", ""),

@@ -1,5 +1,6 @@
 """Custom ticket fields the tenant admin defines, and validation of their values."""
 import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import cached, settings_changed
 from app.tickets.constants import FIELD_KINDS
 from app.tickets.models import CustomField
 
@@ -20,6 +22,20 @@ def list_fields(*, active_only: bool = False) -> list[CustomField]:
     if active_only:
         stmt = stmt.where(CustomField.active)
     return db.session.scalars(stmt).all()
+
+
+@dataclass(frozen=True)
+class FieldDefinition:
+    """What validation needs of an active field, as plain data the process's cache can share."""
+    key: str
+    kind: str
+    options: tuple[str, ...]
+    required: bool
+
+
+def _load_definitions() -> dict[str, FieldDefinition]:
+    return {f.key: FieldDefinition(f.key, f.kind, tuple(f.options or ()), f.required)
+            for f in list_fields(active_only=True)}
 
 
 def get_field(field_id: int) -> CustomField:
@@ -57,6 +73,7 @@ def create_field(*, actor, key: str, label: str, kind: str, options: list[str] |
                         required=required, position=position)
     db.session.add(field)
     db.session.flush()
+    settings_changed()
     record_event(actor, "custom_field.created", field,
                  {"key": key, "label": field.label, "kind": kind})
     return field
@@ -78,6 +95,7 @@ def update_field(*, actor, field_id: int, changes: dict) -> CustomField:
              "position": field.position, "active": field.active}
     if after != before:
         db.session.flush()
+        settings_changed()
         record_event(actor, "custom_field.updated", field, {"before": before, "after": after})
     return field
 
@@ -88,9 +106,10 @@ def delete_field(*, actor, field_id: int) -> None:
     record_event(actor, "custom_field.deleted", field, {"key": field.key, "label": field.label})
     db.session.delete(field)
     db.session.flush()
+    settings_changed()
 
 
-def _clean_value(field: CustomField, value):
+def _clean_value(field: FieldDefinition, value):
     if value is None or value == "":
         return None
     if field.kind == "text":
@@ -126,7 +145,7 @@ def clean_values(values: dict | None, *, current: dict | None = None,
                  enforce_required: bool = False) -> dict:
     """Validate ``values`` against the active definitions and merge them into ``current``.
     Unknown keys and bad values are a 422 naming ``custom_fields.<key>``."""
-    definitions = {f.key: f for f in list_fields(active_only=True)}
+    definitions = cached("custom_fields", _load_definitions)
     merged = dict(current or {})
     errors = {}
     for key, value in (values or {}).items():

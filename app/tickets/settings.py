@@ -7,6 +7,7 @@ from app.db_types import utcnow
 from app.errors import ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import cached, settings_changed
 from app.tickets.models import DeskSettings
 from tenants import context
 
@@ -38,11 +39,16 @@ def _row() -> DeskSettings | None:
     return db.session.get(DeskSettings, context.current_tenant_id())
 
 
-def get_settings(section: str) -> dict:
-    """One section of the current tenant's settings, defaults filled in."""
+def _load_stored() -> dict:
     row = _row()
-    stored = (row.data if row else {}).get(section, {})
-    return copy.deepcopy(DEFAULTS.get(section, {})) | stored
+    return copy.deepcopy(row.data) if row and row.data else {}
+
+
+def get_settings(section: str) -> dict:
+    """One section of the current tenant's settings, defaults filled in (a copy: the stored
+    document is shared by the process's cache)."""
+    stored = cached("desk_settings", _load_stored).get(section, {})
+    return copy.deepcopy(DEFAULTS.get(section, {}) | stored)
 
 
 def update_settings(*, actor, section: str, values: dict) -> dict:
@@ -57,6 +63,7 @@ def update_settings(*, actor, section: str, values: dict) -> dict:
     row.data = data  # a new object, so the JSON change is seen
     row.updated_at = utcnow()
     db.session.flush()
+    settings_changed()
     after = get_settings(section)
     record_event(actor, "settings.updated", ("settings", section), {"before": before,
                                                                     "after": after})

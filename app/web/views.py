@@ -9,12 +9,12 @@ from app.auth.login import authenticate
 from app.auth.sessions import sign_in, sign_out
 from app.errors import ServiceError
 from app.extensions import db, limiter
+from app.onboarding.signup import sign_up
 from app.web import bp
 from app.web.forms import FindTenantForm, LoginForm, SignupForm
 from app.web.guards import apply_form_errors, staff_page
 from tenants import context
 from tenants.resolve import current_tenant, tenant_id_by_slug
-from tenants.signup import sign_up
 
 
 @bp.get("/")

@@ -101,7 +101,7 @@ class Company:
     """A tenant signed up and committed for one browser test."""
 
     def __init__(self, live_app, *, language: str = "en"):
-        from tenants.signup import sign_up
+        from app.onboarding.signup import sign_up
 
         self.app = live_app
         self.slug = unique("br")

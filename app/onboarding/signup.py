@@ -13,13 +13,13 @@ from app.departments.service import create_department
 from app.errors import Conflict, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.onboarding.slugs import slug_problem
 from app.staff.service import create_staff, normalize_email, set_department_access
 from billing.ledger import post_entry
 from tenants import context
 from tenants.models import Tenant
 from tenants.passwords import password_problem
 from tenants.resolve import current_tenant, tenant_id_by_slug
-from tenants.slugs import slug_problem
 
 LANGUAGES = ("ru", "en", "kk")
 

@@ -6,12 +6,12 @@ from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
 from app.api.limits import EmailAddress
+from app.onboarding.signup import sign_up
 from app.staff.service import staff_count
 from billing.money import to_decimal_string
 from tenants import context, signals
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
-from tenants.signup import sign_up
 
 
 class SignupIn(BaseModel):

@@ -1,0 +1,131 @@
+"""Per-tenant settings that rarely change, cached in each process across requests.
+
+Creating a ticket reads the desk settings, routing rules, custom-field definitions, the SLA
+calendar and targets and the plan's limits; they change a few times a year, so reading them
+from the database on every request is wasted work. Each process keeps what it loaded in a
+bounded LRU, keyed by (kind, tenant id, the tenant's settings version, the catalog version,
+…). The versions live in Redis: a service that changes a setting calls ``settings_changed``,
+which INCRs the version once the transaction commits, so the next request of every worker
+asks for a key nobody has filled yet and loads the new values. A rolled-back change bumps
+nothing.
+
+- The versions are read once per request (memoized on ``flask.g``); a job outside a request
+  reads them on every call, as its work may span changes.
+- Within a transaction that changed a setting, reads bypass the cache: the new values are
+  not committed yet and must not be cached under the old version.
+- Values are plain data shared by every request of the process (tuples, frozen dataclasses,
+  dicts that callers copy before changing) — never ORM objects, which belong to one session.
+- The tenant id always comes from the tenant context, so one tenant can never be served
+  another's values. The plan catalog is global: its version is part of every key.
+- When Redis cannot be reached, nothing is cached: slower, never stale.
+"""
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
+
+from flask import current_app, g, has_request_context
+from redis.exceptions import RedisError
+
+from app.extensions import db
+from app.unit_of_work import after_commit, on_rollback
+from tenants import context
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRIES = 4096  # a few kinds per tenant: room for the busy tenants of one process
+CATALOG_KEY = "settings-version:catalog"
+_DIRTY = "settings_changed"  # session.info: version keys changed in the open transaction
+_MEMO = "_settings_versions"  # flask.g: {tenant id: versions} read by this request
+
+_entries: OrderedDict = OrderedDict()
+_lock = threading.Lock()  # threaded servers share the process's entries
+
+
+def version_key(tenant_id: int) -> str:
+    return f"settings-version:{tenant_id}"
+
+
+def _read_versions(tenant_id: int) -> tuple[int, int] | None:
+    try:
+        tenant, catalog = current_app.extensions["redis"].mget(version_key(tenant_id),
+                                                               CATALOG_KEY)
+    except RedisError:
+        log.warning("settings versions unavailable; reading settings uncached", exc_info=True)
+        return None
+    return int(tenant or 0), int(catalog or 0)
+
+
+def _changed_in_transaction(tenant_id: int) -> bool:
+    dirty = db.session().info.get(_DIRTY)
+    return bool(dirty) and (version_key(tenant_id) in dirty or CATALOG_KEY in dirty)
+
+
+def _versions(tenant_id: int) -> tuple[int, int] | None:
+    if _changed_in_transaction(tenant_id):
+        return None
+    if not has_request_context():
+        return _read_versions(tenant_id)
+    memo = g.setdefault(_MEMO, {})
+    if tenant_id not in memo:
+        memo[tenant_id] = _read_versions(tenant_id)
+    return memo[tenant_id]
+
+
+def cached(kind: str, load: Callable, *extra):
+    """``load()`` for the current tenant, from this process's cache when the tenant's settings
+    have not changed since it was stored. ``extra`` adds what else the value depends on (e.g.
+    the tenant's plan name). The value is shared: callers must not change it."""
+    tenant_id = context.current_tenant_id()
+    versions = _versions(tenant_id) if tenant_id is not None else None
+    if versions is None:
+        return load()
+    key = (kind, tenant_id, *versions, *extra)
+    with _lock:
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]
+    value = load()
+    with _lock:
+        _entries[key] = value
+        if len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
+
+
+def _bump(session, key: str) -> None:
+    session.info.get(_DIRTY, set()).discard(key)
+    if has_request_context():
+        g.pop(_MEMO, None)  # the rest of this request reads the new version
+    current_app.extensions["redis"].incr(key)
+
+
+def _forget(session, key: str) -> None:
+    session.info.get(_DIRTY, set()).discard(key)
+
+
+def settings_changed(*, tenant_id: int | None = None, catalog: bool = False) -> None:
+    """Record that a cached setting changed in the open transaction: the tenant's version
+    (the current tenant unless given; ``catalog`` for the global plan catalog) goes up once
+    the transaction commits, and until then this transaction reads around the cache."""
+    if catalog:
+        key = CATALOG_KEY
+    else:
+        tenant_id = tenant_id if tenant_id is not None else context.current_tenant_id()
+        if tenant_id is None:
+            return  # no tenant, nothing of a tenant's cached
+        key = version_key(tenant_id)
+    session = db.session()
+    dirty = session.info.setdefault(_DIRTY, set())
+    if key in dirty:
+        return  # one bump per transaction is enough
+    dirty.add(key)
+    after_commit(partial(_bump, session, key), session=session)
+    on_rollback(partial(_forget, session, key), session=session)
+
+
+def clear() -> None:
+    """Empty this process's cache (the versions in Redis stay)."""
+    with _lock:
+        _entries.clear()
