@@ -53,6 +53,8 @@ def _load_staff(user_id: str):
     if context.on_platform_connection() or not key:
         return None
     current = context.current_tenant_id()
+    if current is None and g.get("view_resolves_tenant"):
+        return None  # not before the view entered the tenant its input names
     if current is None:
         context.set_tenant(tenant_id)
     elif current != tenant_id:
@@ -73,6 +75,7 @@ def _resolve_tenant() -> None:
         return
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "resolves_own_tenant", False):
+        g.view_resolves_tenant = True
         return  # signup, invitation and reset links: the view enters the tenant it finds
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")

@@ -97,3 +97,21 @@ def test_signing_up_another_company_while_signed_in(app, client, signup):
     response = client.post("/signup", data=payload)
     assert response.status_code == 302
     assert "Second Company Ltd" in client.get("/app/").get_data(as_text=True)
+
+
+def test_a_page_that_finds_its_own_tenant_never_takes_the_cookies_one(app, client, signup):
+    """Before such a view enters the tenant its input names, nothing — not even choosing the
+    page's language — may enter the tenant of the browser's session."""
+    _, a = signup(company_name="Cookie Company Ltd")
+    slug_a = a["tenant"]["slug"]
+    _login(client, slug_a, f"admin@{slug_a}.example")
+    with app.test_request_context("/signup"):
+        from flask import g
+
+        from app.requests import _load_staff
+
+        g.view_resolves_tenant = True
+        assert _load_staff(f"{tenant_id_by_slug(slug_a)}:1:key") is None
+        assert context.current_tenant_id() is None
+    page = client.get("/signup")
+    assert page.status_code == 200 and "Cookie Company" not in page.get_data(as_text=True)

@@ -10,19 +10,18 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from app.auth.sessions import end_sessions
 from app.db_types import utcnow
-from app.errors import NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
-from app.staff.links import OneTimeLink, digest
+from app.staff.links import OneTimeLink, digest, find_open_link, set_password_by_link
 from app.staff.models import Staff
 from integrations.mail.outbox import send_mail
 from tenants import context
-from tenants.passwords import hash_password, password_problem
-from tenants.resolve import current_tenant, tenant_id_for
+from tenants.resolve import current_tenant
 
 VALID_FOR = timedelta(hours=1)
 LETTERS_PER_HOUR = 3  # per address: a mailbox is not flooded by someone else's requests
@@ -79,29 +78,15 @@ def request_reset(*, email: str) -> None:
 
 def find_reset(token: str) -> tuple[PasswordReset, Staff]:
     """The open reset behind a link, entering its tenant; NotFound when used or expired."""
-    token_hash = digest(token or "")
-    tenant_id = tenant_id_for("tenant_by_reset_hash", token_hash)
-    reset = None
-    if tenant_id is not None:
-        context.set_tenant(tenant_id)  # the link names no tenant, the token does
-        reset = db.session.scalar(select(PasswordReset).where(
-            PasswordReset.token_hash == token_hash))
-    staff = db.session.get(Staff, reset.staff_id) if reset is not None else None
-    if (reset is None or reset.used_at is not None or reset.expires_at <= utcnow()
-            or staff is None or not staff.active):
-        raise NotFound(_("This link is no longer valid. Ask for a new one on the login page."))
-    return reset, staff
+    return find_open_link(PasswordReset, "tenant_by_reset_hash", token, _l(
+        "This link is no longer valid. Ask for a new one on the login page."))
 
 
 def complete_reset(*, token: str, password: str) -> Staff:
     """Set a new password through a reset link: the link is used up and every session of
     the staff member ends."""
     reset, staff = find_reset(token)
-    problem = password_problem(password or "", personal=(staff.email.split("@")[0], staff.name))
-    if problem:
-        raise ValidationFailed(fields={"password": problem})
-    staff.password_hash = hash_password(password)
-    reset.used_at = utcnow()
+    set_password_by_link(reset, staff, password)
     ended = end_sessions(staff.id)
     record_event(staff, "password.reset_completed", staff, {"sessions_ended": ended})
     return staff

@@ -5,19 +5,17 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from app.db_types import utcnow
-from app.errors import NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
-from app.staff.links import OneTimeLink, digest
+from app.staff.links import OneTimeLink, digest, find_open_link, set_password_by_link
 from app.staff.models import Staff
 from app.staff.service import create_staff
 from integrations.mail.outbox import send_mail
-from tenants import context
-from tenants.passwords import hash_password, password_problem
-from tenants.resolve import current_tenant, tenant_id_for
+from tenants.resolve import current_tenant
 
 VALID_FOR = timedelta(days=7)
 
@@ -61,27 +59,13 @@ def send_invitation(*, actor, staff: Staff) -> None:
 
 def find_invitation(token: str) -> tuple[StaffInvitation, Staff]:
     """The open invitation behind a link, entering its tenant; NotFound when used or expired."""
-    token_hash = digest(token or "")
-    tenant_id = tenant_id_for("tenant_by_invitation_hash", token_hash)
-    if tenant_id is not None:
-        context.set_tenant(tenant_id)  # the link names no tenant, the token does
-    invitation = db.session.scalar(select(StaffInvitation).where(
-        StaffInvitation.token_hash == token_hash)) if tenant_id is not None else None
-    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
-        raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))
-    staff = db.session.get(Staff, invitation.staff_id)
-    if staff is None or not staff.active:
-        raise NotFound(_("This invitation link is no longer valid; ask your admin for a new one."))
-    return invitation, staff
+    return find_open_link(StaffInvitation, "tenant_by_invitation_hash", token, _l(
+        "This invitation link is no longer valid; ask your admin for a new one."))
 
 
 def accept_invitation(*, token: str, password: str) -> Staff:
     """Set the invited person's password and close the invitation."""
     invitation, staff = find_invitation(token)
-    problem = password_problem(password or "", personal=(staff.email.split("@")[0], staff.name))
-    if problem:
-        raise ValidationFailed(fields={"password": problem})
-    staff.password_hash = hash_password(password)
-    invitation.used_at = utcnow()
+    set_password_by_link(invitation, staff, password)
     record_event(staff, "staff.invitation_accepted", staff)
     return staff

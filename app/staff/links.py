@@ -3,10 +3,16 @@ their SHA-256: the shape both links share."""
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKeyConstraint, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.db_types import Id, UtcDateTime, utcnow
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+from app.staff.models import Staff
+from tenants import context
+from tenants.passwords import hash_password, password_problem
+from tenants.resolve import tenant_id_for
 from tenants.scoping import TenantScoped
 
 
@@ -37,3 +43,34 @@ class OneTimeLink(TenantScoped):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+def find_open_link(model: type[OneTimeLink], resolver: str, token: str,
+                   gone_message) -> tuple[OneTimeLink, Staff]:
+    """The open link behind ``token`` and its staff member, entering the link's tenant (the
+    link names no tenant, the token does: ``resolver`` finds it). NotFound, with
+    ``gone_message``, when the link is unknown, used, expired or its person was removed.
+    ``gone_message`` is a lazy string: translating it picks the language, which may read the
+    browser's session, and that must not happen before the link's tenant is entered."""
+    token_hash = digest(token)
+    tenant_id = tenant_id_for(resolver, token_hash)
+    link = staff = None
+    if tenant_id is not None:
+        context.set_tenant(tenant_id)
+        link = db.session.scalar(select(model).where(model.token_hash == token_hash))
+    if link is not None:
+        staff = db.session.get(Staff, link.staff_id)
+    if (link is None or link.used_at is not None or link.expires_at <= utcnow()
+            or staff is None or not staff.active):
+        raise NotFound(gone_message)
+    return link, staff
+
+
+def set_password_by_link(link: OneTimeLink, staff: Staff, password: str) -> None:
+    """Give ``staff`` the password chosen through ``link`` (same strength rules as
+    everywhere) and use the link up."""
+    problem = password_problem(password or "", personal=(staff.email.split("@")[0], staff.name))
+    if problem:
+        raise ValidationFailed(fields={"password": problem})
+    staff.password_hash = hash_password(password)
+    link.used_at = utcnow()
