@@ -1,6 +1,7 @@
 """Fixtures: one app on real PostgreSQL and Redis; each test in a rolled-back transaction."""
 import itertools
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
@@ -97,6 +98,30 @@ def app_ctx(app):
     with app.app_context():
         yield
         db.session.remove()
+
+
+class CommitFailed(RuntimeError):
+    """The request's one commit was refused (the database went away, a constraint at COMMIT)."""
+
+
+@pytest.fixture
+def refused_commit(monkeypatch):
+    """``with refused_commit(): …`` — inside the block the unit of work's commit fails (rolling
+    back first, as a refused COMMIT does) and raises CommitFailed."""
+    from app import unit_of_work
+
+    def fail():
+        db.session.rollback()
+        raise CommitFailed("commit refused")
+
+    @contextmanager
+    def refused():
+        with monkeypatch.context() as patch:
+            patch.setattr(unit_of_work, "commit", fail)
+            with pytest.raises(CommitFailed):
+                yield
+
+    return refused
 
 
 @pytest.fixture

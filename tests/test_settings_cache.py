@@ -5,11 +5,9 @@ Every test first creates a ticket, so the values it then changes are already in 
 cache: a change the cache missed would show as the old value on the next request."""
 from datetime import UTC, datetime
 
-import pytest
 import time_machine
 
-from app import settings_cache, unit_of_work
-from app.extensions import db
+from app import settings_cache
 from tenants.context import tenant_scope
 from tests.test_tickets_support import new_ticket
 
@@ -101,22 +99,10 @@ def test_two_tenants_never_see_each_others_values(app, tenant_a, tenant_b):
     assert list(_versions(app).values()) == [3]  # only tenant A's, once per change
 
 
-class CommitFailed(RuntimeError):
-    pass
-
-
-def test_a_rolled_back_change_bumps_nothing(app, tenant_a, monkeypatch):
+def test_a_rolled_back_change_bumps_nothing(app, tenant_a, refused_commit):
     new_ticket(tenant_a)
-    real_commit = unit_of_work.commit
-
-    def fail():
-        db.session.rollback()
-        raise CommitFailed("commit refused")
-
-    monkeypatch.setattr(unit_of_work, "commit", fail)
-    with pytest.raises(CommitFailed):
+    with refused_commit():
         tenant_a.post("/routing/rules", {"name": "All urgent", "actions": {"priority": "high"}})
-    monkeypatch.setattr(unit_of_work, "commit", real_commit)
     assert _versions(app) == {}
     assert new_ticket(tenant_a)["priority"] == "normal"
     assert tenant_a.get("/routing/rules").get_json()["items"] == []

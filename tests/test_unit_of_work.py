@@ -1,5 +1,4 @@
 """One unit of work: a request commits once, and nothing leaves before that commit."""
-import pytest
 from rq import Queue
 from sqlalchemy import select
 
@@ -10,38 +9,15 @@ from integrations.mail.outbox import send_mail
 from tests.test_attachments import upload
 
 
-class CommitFailed(RuntimeError):
-    pass
-
-
-@pytest.fixture
-def failing_commit(monkeypatch):
-    """The request's one commit fails (the database went away, a constraint at COMMIT …)."""
-
-    def fail():
-        db.session.rollback()
-        raise CommitFailed("commit refused")
-
-    monkeypatch.setattr(unit_of_work, "commit", fail)
-
-
 def _mail_queue(app) -> Queue:
     return Queue("mail", connection=app.extensions["redis"])
 
 
-def test_an_invitation_is_mailed_after_the_commit_only(app, tenant_a, monkeypatch):
+def test_an_invitation_is_mailed_after_the_commit_only(app, tenant_a, refused_commit):
     invite = {"name": "Ivan", "email": "ivan@x.example", "role": "agent", "invite": True}
-    real_commit = unit_of_work.commit
-
-    def fail():
-        db.session.rollback()
-        raise CommitFailed("commit refused")
-
-    monkeypatch.setattr(unit_of_work, "commit", fail)
-    with pytest.raises(CommitFailed):
+    with refused_commit():
         tenant_a.post("/staff", invite)
     assert _mail_queue(app).count == 0  # the link to a token never stored is never sent
-    monkeypatch.setattr(unit_of_work, "commit", real_commit)
     assert all(s["email"] != "ivan@x.example" for s in tenant_a.get("/staff").get_json()["items"])
     assert tenant_a.post("/staff", invite).status_code == 201
     assert _mail_queue(app).count == 1
@@ -58,12 +34,12 @@ def test_send_mail_waits_for_the_commit_and_a_rollback_drops_it(app, app_ctx):
     assert _mail_queue(app).count == 1
 
 
-def test_a_rolled_back_upload_leaves_no_file(app, tenant_a, tmp_path, failing_commit):
+def test_a_rolled_back_upload_leaves_no_file(app, tenant_a, tmp_path, refused_commit):
     storage = LocalStorage(tmp_path / "files")
     previous = app.extensions.get("attachment_storage")
     app.extensions["attachment_storage"] = storage
     try:
-        with pytest.raises(CommitFailed):
+        with refused_commit():
             upload(tenant_a, b"%PDF-1.4\n%%EOF\n", "invoice.pdf")
     finally:
         app.extensions["attachment_storage"] = previous
