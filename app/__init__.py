@@ -19,7 +19,10 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
 
-    from app import extensions, redis_setup, requests, security, unit_of_work, views_setup
+    # Imported here, not at the top: this package runs before any ``app.x`` module is
+    # imported, and the factory's modules import every area, billing and tenants — at the top
+    # they would load the whole product (and loop back here) for each ``import app.config``.
+    from app import cli, extensions, redis_setup, requests, security, unit_of_work, views_setup
     from tenants import database
 
     redis_setup.init_app(app)
@@ -34,9 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     requests.init_app(app)
     security.init_app(app)
     views_setup.register(app)
-
-    from app.cli import register_cli
-
-    register_cli(app)
+    cli.register_cli(app)
     unit_of_work.init_app(app)  # last: it wraps every view registered above
     return app

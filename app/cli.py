@@ -2,6 +2,11 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from rq import SimpleWorker
+from rq.cron import CronScheduler
+
+from app.demo import DEMO_PASSWORD, seed
+from app.jobs import QUEUES, queue
 
 
 def register_cli(app) -> None:
@@ -15,10 +20,6 @@ def register_cli(app) -> None:
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run an RQ worker for all queues, with the scheduler."""
-    from rq import SimpleWorker
-
-    from app.jobs import QUEUES, queue
-
     # SimpleWorker runs jobs in this process, inside the app context set up here,
     # so each job does not re-create the app or share forked database connections.
     w = SimpleWorker([queue(name) for name in QUEUES],
@@ -29,11 +30,9 @@ def worker(burst: bool) -> None:
 @click.command("cron")
 @with_appcontext
 def cron() -> None:
-    """Run the periodic scheduler (rq cron) with the jobs in app/jobs/schedule.py."""
-    from rq.cron import CronScheduler
-
+    """Run the periodic scheduler (rq cron) with the jobs in app/schedule.py."""
     scheduler = CronScheduler(connection=current_app.extensions["redis"])
-    scheduler.load_config_from_file("app/jobs/schedule.py")
+    scheduler.load_config_from_file("app.schedule")
     scheduler.start()
 
 
@@ -41,8 +40,6 @@ def cron() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Create the demo tenant (idempotent) and print its logins."""
-    from app.demo import DEMO_PASSWORD, seed
-
     tenant, created = seed()
     click.echo(("Created" if created else "Found") + f" demo tenant '{tenant.slug}'.")
     base = current_app.config["BASE_URL"]

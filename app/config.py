@@ -88,6 +88,13 @@ def from_environment() -> dict:
                                                  "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")},
         "SIGNUP_RATE_LIMIT": env.get("SIGNUP_RATE_LIMIT", "10 per hour"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        "PORTAL_LINK_RATE_LIMIT": env.get("PORTAL_LINK_RATE_LIMIT", "10 per hour"),
+        "PORTAL_POST_RATE_LIMIT": env.get("PORTAL_POST_RATE_LIMIT", "60 per hour"),
+        # The widget's requests per visitor's IP, per widget key (all visitors of a site
+        # together), and its reads (form, suggestions, articles) per IP.
+        "WIDGET_RATE_LIMIT": env.get("WIDGET_RATE_LIMIT", "20 per minute"),
+        "WIDGET_KEY_RATE_LIMIT": env.get("WIDGET_KEY_RATE_LIMIT", "600 per minute"),
+        "WIDGET_READ_RATE_LIMIT": env.get("WIDGET_READ_RATE_LIMIT", "300 per minute"),
     }
 
 

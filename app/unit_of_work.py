@@ -15,14 +15,15 @@ from functools import wraps
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.extensions import db
+from tenants.context import tenant_scope
+
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "after_commit"
 _ON_ROLLBACK = "on_rollback"
 
 
 def _session():
-    from app.extensions import db
-
     return db.session()
 
 
@@ -90,8 +91,6 @@ def init_app(app) -> None:
 def for_each_tenant(tenant_ids, step) -> list:
     """Run ``step(tenant_id)`` in each tenant's scope, committing after each: one tenant's
     failure rolls back that tenant's step only, and is logged. Returns the steps' results."""
-    from tenants.context import tenant_scope
-
     results = []
     session = _session()
     for tenant_id in tenant_ids:

@@ -4,6 +4,7 @@ from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
 from app.api.limits import MAX_CHOICE, scalar
+from app.money import to_decimal_string
 from billing import service
 from billing.catalog import (
     active_addons,
@@ -16,7 +17,6 @@ from billing.catalog import (
 )
 from billing.ledger import recent_entries
 from billing.limits import usage
-from billing.money import to_decimal_string
 from billing.topups import start_topup, validate_amount
 from tenants.models import Tenant
 from tenants.resolve import current_tenant

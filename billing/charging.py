@@ -20,6 +20,8 @@ from app.events.models import Event
 from app.events.service import record_event
 from app.extensions import db
 from app.settings_cache import settings_changed
+from billing.letters import queue_letter
+from billing.limits import release_deferred
 from billing.models import PlanSchedule
 from tenants import context
 from tenants.models import Tenant
@@ -205,9 +207,6 @@ def charge_day(day: date | None = None, *, now: datetime | None = None) -> Charg
 def after_charge(result: ChargeResult) -> None:
     """Follow-ups of a charge: letters (they leave once the charge is committed), and
     releasing what waited for tenants that were resumed."""
-    from billing.letters import queue_letter
-    from billing.limits import release_deferred
-
     for tenant_id in result.suspended:
         queue_letter(tenant_id, "suspended")
     for tenant_id in result.running_low:

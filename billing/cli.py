@@ -6,8 +6,12 @@ from sqlalchemy import select
 
 from app.errors import ServiceError
 from app.extensions import db
+from app.money import MoneyError, parse_amount, to_decimal_string
 from billing.catalog import list_addons, list_plans, set_addon, set_plan
-from billing.money import MoneyError, parse_amount, to_decimal_string
+from billing.charging import run_charge_day
+from billing.jobs import release_all
+from billing.ledger import adjust_balance, check_invariant
+from billing.suspension import resume_if_covered
 from tenants import context
 from tenants.models import Tenant
 
@@ -117,9 +121,6 @@ def tenants_list(suspended):
 @with_appcontext
 def adjust(slug, amount, reason):
     """Credit (positive AMOUNT) or debit (negative) tenant SLUG."""
-    from billing.ledger import adjust_balance
-    from billing.suspension import resume_if_covered
-
     minor = _minor(amount)
     with context.platform_scope():  # PLATFORM-WIDE: operator tools
         tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == slug.lower()))
@@ -145,8 +146,6 @@ def adjust(slug, amount, reason):
 @with_appcontext
 def check_invariant_cmd():
     """Check that every balance equals the sum of its ledger (exit 1 if not)."""
-    from billing.ledger import check_invariant
-
     with context.platform_scope():  # PLATFORM-WIDE: operator tools
         bad = check_invariant()
     for tenant_id, balance, total in bad:
@@ -162,8 +161,6 @@ def check_invariant_cmd():
 @with_appcontext
 def charge_day_cmd(day):
     """Run the daily charge now (idempotent per tenant and day)."""
-    from billing.charging import run_charge_day
-
     result = run_charge_day(day.date() if day else None)
     click.echo(f"{result.day}: charged {result.charged}, suspended {len(result.suspended)}, "
                f"resumed {len(result.resumed)}, downgraded {len(result.downgraded)}.")
@@ -173,6 +170,4 @@ def charge_day_cmd(day):
 @with_appcontext
 def release_deferred_cmd():
     """Release deferred tickets now, as today's quotas allow."""
-    from billing.jobs import release_all
-
     click.echo(f"Released {release_all()} tickets.")

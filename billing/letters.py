@@ -10,14 +10,14 @@ import logging
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.events.service import record_event
 from app.extensions import db
 from app.jobs import enqueue, tenant_job
-from app.staff.models import Staff
+from app.money import format_money
 from billing.catalog import daily_cost
-from billing.money import format_money
+from billing.signals import letter_recipients
+from integrations.mail.outbox import send_mail
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,6 @@ def compose(tenant: Tenant, kind: str) -> tuple[str, str]:
 def deliver(*, tenant: Tenant, recipients: list[str], subject: str, body: str,
             kind: str) -> None:
     """Hand a letter over to outgoing mail and note it in the event log."""
-    from integrations.mail.outbox import send_mail
-
     log.info("billing letter to %s: %s", ", ".join(recipients), subject)
     if recipients:
         send_mail(tenant_id=tenant.id, to=recipients, subject=subject, text=body,
@@ -74,8 +72,7 @@ def send_balance_letter(tenant_id: int, kind: str) -> list[str]:
     tenant = db.session.get(Tenant, tenant_id)
     if tenant is None:
         return []
-    recipients = list(db.session.scalars(select(Staff.email).where(
-        Staff.role == "admin", Staff.active).order_by(Staff.id)))
+    recipients = letter_recipients(tenant_id)  # the staff area answers: its active admins
     subject, body = compose(tenant, kind)
     deliver(tenant=tenant, recipients=recipients, subject=subject, body=body, kind=kind)
     return recipients

@@ -5,11 +5,12 @@ the quota is still stored, marked deferred; deferred tickets are released oldest
 first as a later day's quota (or a bigger plan) allows.
 """
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db_types import utcnow
@@ -17,21 +18,12 @@ from app.errors import PlanLimit
 from app.events.service import record_event
 from app.extensions import db
 from app.settings_cache import cached
-from app.staff.models import Staff
 from billing.catalog import label, list_plans, tenant_plan
 from billing.models import TicketQuota
+from billing.signals import count_active_staff, count_deferred, release_waiting
 from tenants import context
 from tenants.models import Tenant
 from tenants.resolve import tenant_row
-
-
-def _ticket_model():
-    """The Ticket model, or None while the ticket desk is not installed."""
-    try:
-        from app.tickets.models import Ticket
-    except ImportError:  # billing works (and is tested) without the ticket desk
-        return None
-    return Ticket
 
 
 def tenant_day(tenant: Tenant, when: datetime | None = None) -> date:
@@ -64,7 +56,8 @@ def _staff_allowed(plan) -> str:
 
 
 def check_staff_limit(_app, *, tenant_id: int | None = None) -> None:
-    """Receiver of ``staff_adding``: refuse a staff member over the plan's limit.
+    """The plan's staff limit, connected by the staff area to its ``staff_adding``: refuse a
+    staff member over it.
 
     The tenant row is locked before counting, so parallel invitations queue up and
     can never exceed the limit together.
@@ -72,8 +65,7 @@ def check_staff_limit(_app, *, tenant_id: int | None = None) -> None:
     tenant_id = tenant_id or context.current_tenant_id()
     tenant = _lock_tenant(tenant_id)
     plan = tenant_plan(tenant)
-    count = db.session.scalar(select(func.count()).select_from(Staff).where(
-        Staff.tenant_id == tenant_id, Staff.active))
+    count = count_active_staff(tenant_id)
     if count < plan.max_staff:
         return
     bigger = [p for p in list_plans() if p.max_staff > count]
@@ -102,18 +94,28 @@ def claim_ticket_slot(tenant_id: int, when: datetime | None = None) -> bool:
     limit = daily_ticket_limit(tenant)
     if limit <= 0:
         return False
-    stmt = _insert(TicketQuota).values(tenant_id=tenant_id, day=tenant_day(tenant, when),
-                                       used=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tenant_id", "day"],
-        set_={"used": TicketQuota.__table__.c.used + 1},
-        where=TicketQuota.__table__.c.used < limit,
-    ).returning(TicketQuota.__table__.c.used)
-    return db.session.execute(stmt).scalar() is not None
+    connection = db.session.connection()  # a Core statement: no flush, no ORM on the way
+    return connection.execute(_claim(connection.dialect.name), {
+        "tenant_id": tenant_id, "day": tenant_day(tenant, when), "limit": limit,
+    }).scalar() is not None
+
+
+@cache
+def _claim(dialect: str):
+    """The claim statement for ``dialect``, built once (its SQL is then cached)."""
+    quotas = TicketQuota.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(quotas)
+            .values(tenant_id=bindparam("tenant_id"), day=bindparam("day"), used=1)
+            .on_conflict_do_update(index_elements=["tenant_id", "day"],
+                                   set_={"used": quotas.c.used + 1},
+                                   where=quotas.c.used < bindparam("limit"))
+            .returning(quotas.c.used))
 
 
 def admit_ticket(_app, *, tenant_id: int) -> bool:
-    """Receiver of the ticket desk's ``ticket_admitting``: may a new ticket go live now?
+    """The daily quota, connected by the ticket desk to its ``ticket_admitting``: may a new
+    ticket go live now?
 
     A suspended tenant's tickets are stored but deferred, without using the quota.
     """
@@ -129,11 +131,8 @@ def tickets_used(tenant: Tenant, when: datetime | None = None) -> int:
 
 
 def deferred_count(tenant_id: int) -> int:
-    Ticket = _ticket_model()
-    if Ticket is None:
-        return 0
-    return db.session.scalar(select(func.count()).select_from(Ticket).where(
-        Ticket.tenant_id == tenant_id, Ticket.deferred, Ticket.deleted_at.is_(None)))
+    """How many of the tenant's tickets wait for quota (the ticket desk answers)."""
+    return count_deferred(tenant_id)
 
 
 def release_deferred(tenant_id: int, when: datetime | None = None, *, actor=None) -> int:
@@ -142,9 +141,8 @@ def release_deferred(tenant_id: int, when: datetime | None = None, *, actor=None
     The day's quota row is locked while the slots are handed out, so a release and
     live ticket creations never together exceed the quota. Returns how many went live.
     """
-    Ticket = _ticket_model()
     tenant = db.session.get(Tenant, tenant_id)
-    if Ticket is None or tenant is None or tenant.suspended_at is not None:
+    if tenant is None or tenant.suspended_at is not None:
         return 0
     waiting = deferred_count(tenant_id)
     if not waiting:
@@ -158,7 +156,7 @@ def release_deferred(tenant_id: int, when: datetime | None = None, *, actor=None
     grant = min(waiting, limit - used)
     if grant <= 0:
         return 0
-    released = _bring_to_inbox(Ticket, tenant_id, grant)
+    released = release_waiting(tenant_id, grant)  # the desk's own release: events, SLA
     if not released:
         return 0
     db.session.execute(update(TicketQuota).where(
@@ -168,25 +166,6 @@ def release_deferred(tenant_id: int, when: datetime | None = None, *, actor=None
                  {"count": released, "day": day.isoformat(), "waiting": waiting - released},
                  tenant_id=tenant_id)
     return released
-
-
-def _bring_to_inbox(Ticket, tenant_id: int, limit: int) -> int:
-    """Un-defer up to ``limit`` tickets, oldest first — through the ticket desk's own
-    ``release_deferred`` (events, SLA clocks) when it offers one."""
-    try:
-        from app.tickets.service import release_deferred as desk_release
-    except ImportError:
-        desk_release = None
-    if desk_release is not None:
-        return len(desk_release(limit=limit))
-    ids = list(db.session.scalars(
-        select(Ticket.id).where(Ticket.tenant_id == tenant_id, Ticket.deferred,
-                                Ticket.deleted_at.is_(None))
-        .order_by(Ticket.created_at, Ticket.id).limit(limit).with_for_update(skip_locked=True)))
-    if ids:
-        db.session.execute(update(Ticket).where(Ticket.id.in_(ids)).values(deferred=False)
-                           .execution_options(synchronize_session=False))
-    return len(ids)
 
 
 def usage(tenant: Tenant) -> dict:

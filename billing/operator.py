@@ -25,9 +25,10 @@ from sqlalchemy import select
 
 from app.errors import ServiceError
 from app.extensions import db, limiter
+from app.money import MoneyError, parse_amount
 from billing.catalog import list_addons, list_plans, set_addon, set_plan
 from billing.ledger import adjust_balance, check_invariant
-from billing.money import MoneyError, parse_amount
+from billing.suspension import resume_if_covered
 from tenants import context
 from tenants.models import Tenant
 
@@ -153,8 +154,6 @@ def adjust():
         adjust_balance(actor="operator", tenant_id=tenant.id, amount=amount or 0,
                        reason=request.form.get("reason", ""))
         if amount and amount > 0:
-            from billing.suspension import resume_if_covered
-
             with context.tenant_scope(tenant.id):
                 resume_if_covered(tenant.id)
     return redirect(url_for(".index", q=request.form.get("slug", "")))

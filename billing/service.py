@@ -12,6 +12,7 @@ from app.db_types import utcnow
 from app.errors import Conflict, InsufficientBalance
 from app.events.service import record_event
 from app.extensions import db
+from app.money import to_decimal_string
 from app.settings_cache import settings_changed
 from billing.catalog import (
     daily_cost,
@@ -51,8 +52,6 @@ def _charge(tenant, amount: int, kind: str, reference: str, details: dict) -> Le
 
 
 def _format(amount: int, currency: str) -> str:
-    from billing.money import to_decimal_string
-
     return f"{to_decimal_string(amount)} {currency}"
 
 

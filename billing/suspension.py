@@ -15,6 +15,7 @@ from billing.catalog import daily_cost
 from billing.ledger import post_entry
 from billing.limits import _lock_tenant, release_deferred
 from billing.models import LedgerEntry
+from billing.service import billing_day
 from tenants import context
 from tenants.resolve import tenant_row
 
@@ -48,8 +49,6 @@ def suspension_guard():
 def resume_if_covered(tenant_id: int, *, actor=None) -> bool:
     """Resume a suspended tenant whose balance now pays today: charge today (once) and
     release the tickets that waited. Returns whether the tenant was resumed."""
-    from billing.service import billing_day
-
     tenant = _lock_tenant(tenant_id)
     if tenant.suspended_at is None:
         return False

@@ -22,9 +22,11 @@ from app.db_types import utcnow
 from app.errors import ServiceError, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.money import MoneyError, format_money, parse_amount
 from billing.ledger import post_entry
+from billing.limits import _insert
 from billing.models import StripeEvent, Topup
-from billing.money import MoneyError, format_money, parse_amount
+from billing.suspension import resume_if_covered
 from tenants import context
 from tenants.models import Tenant
 
@@ -128,8 +130,6 @@ def credit_topup(topup: Topup, *, source: str) -> bool:
     record_event(None, "billing.credited", ("ledger_entry", entry.id),
                  {"kind": "topup", "amount": topup.amount, "session_id": topup.session_id},
                  tenant_id=topup.tenant_id)
-    from billing.suspension import resume_if_covered
-
     resume_if_covered(topup.tenant_id)
     return True
 
@@ -162,8 +162,6 @@ def _tenant_of(obj: dict) -> int | None:
 
 def _record_event_id(event) -> bool:
     """Store the event id; False when it was already processed (a replay)."""
-    from billing.limits import _insert
-
     with context.platform_scope():  # PLATFORM-WIDE: events arrive before a tenant is known
         stmt = _insert(StripeEvent).values(
             id=event["id"], type=event["type"], received_at=utcnow(), outcome="received"

@@ -11,7 +11,7 @@ from wtforms import StringField
 from app.errors import ServiceError
 from app.extensions import db
 from app.formatting import local_date
-from app.web.guards import apply_form_errors, staff_page
+from app.ui import apply_form_errors, staff_page
 from billing import service
 from billing.catalog import (
     bought_addons,

@@ -12,12 +12,17 @@ Three rules keep it honest:
 """
 import sys
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import wraps
 
-_tenant_id: ContextVar[int | None] = ContextVar("tenant_id", default=None)
-_platform: ContextVar[bool] = ContextVar("platform_scope", default=False)
-_platform_connection: ContextVar[bool] = ContextVar("platform_connection", default=False)
+from tenants.rls import apply_to_session, flush_pending
+from tenants.state import (  # noqa: F401  (everyone reads the context through this module)
+    current_tenant_id,
+    in_platform_scope,
+    on_platform_connection,
+)
+from tenants.state import platform as _platform
+from tenants.state import platform_connection as _platform_connection
+from tenants.state import tenant_id as _tenant_id
 
 
 class TenantContextError(RuntimeError):
@@ -25,23 +30,9 @@ class TenantContextError(RuntimeError):
     or platform-wide reading outside platform work."""
 
 
-def current_tenant_id() -> int | None:
-    return _tenant_id.get()
-
-
-def in_platform_scope() -> bool:
-    return _platform.get()
-
-
-def on_platform_connection() -> bool:
-    return _platform_connection.get()
-
-
 def _scope_changed() -> None:
     """Push the new scope into the open transaction (RLS reads it) and forget every row
     loaded under the old one."""
-    from tenants.rls import apply_to_session
-
     apply_to_session(clear_identity_map=True)
 
 
@@ -49,8 +40,6 @@ def _scope_changed() -> None:
 def _changing_scope():
     """Around leaving a scope: flush its pending rows first (unless it is being left by an
     exception), then, once the caller restored the outer scope, clear and re-apply."""
-    from tenants.rls import flush_pending
-
     if sys.exc_info()[0] is None:
         flush_pending()
     yield

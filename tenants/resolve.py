@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select, table
 from app.extensions import db
 from tenants import context
 from tenants.models import Tenant
-from tenants.rls import RESOLVERS, lookup_statement
+from tenants.rls import RESOLVERS, entered, lookup_statement
 
 
 def tenant_id_for(resolver: str, key: str) -> int | None:
@@ -25,16 +25,36 @@ def tenant_id_for(resolver: str, key: str) -> int | None:
                               .where(rows.c[key_column] == key).limit(1)).scalar()
 
 
+def enter_tenant_for(resolver: str, key: str) -> int | None:
+    """Find the tenant ``resolver`` names for ``key`` and enter it (``context.set_tenant``);
+    the tenant id, or None (nothing entered). On PostgreSQL the lookup statement also sets
+    the transaction's tenant, so entering it sends nothing more."""
+    if not key:
+        return None
+    if context.current_tenant_id() is not None:  # set_tenant decides: same, or a bug
+        tenant_id = tenant_id_for(resolver, key)
+    else:
+        session = db.session()
+        connection, statement, params = lookup_statement(session, resolver, enter=True)
+        if connection.dialect.name != "postgresql":
+            tenant_id = tenant_id_for(resolver, key)
+        else:
+            tenant_id = connection.execute(statement, params | {"key": key}).scalar()
+            if tenant_id is not None:
+                entered(session, tenant_id)
+    if tenant_id is not None:
+        context.set_tenant(tenant_id)
+    return tenant_id
+
+
 def tenant_id_by_slug(slug: str) -> int | None:
     return tenant_id_for("tenant_by_slug", (slug or "").strip().lower())
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
     """Enter the tenant a URL names and return it (None when there is no such tenant)."""
-    tenant_id = tenant_id_by_slug(slug)
-    if tenant_id is None:
+    if enter_tenant_for("tenant_by_slug", (slug or "").strip().lower()) is None:
         return None
-    context.set_tenant(tenant_id)
     return current_tenant()
 
 
@@ -52,6 +72,13 @@ def tenant_row(tenant_id: int) -> Tenant | None:
     tenant = db.session.get(Tenant, tenant_id)
     g._tenant_row = tenant
     return tenant
+
+
+def keep_tenant_row(tenant: Tenant) -> None:
+    """``tenant`` was loaded with something else (one statement for both): serve it to
+    ``tenant_row`` for the rest of the request."""
+    if has_app_context():
+        g._tenant_row = tenant
 
 
 def current_tenant() -> Tenant | None:

@@ -15,7 +15,7 @@ from flask import has_app_context
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from tenants import context
+from tenants import state
 
 _SET = text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.platform', :platform, true)"
@@ -34,51 +34,86 @@ RESOLVERS = {
 
 
 def _params() -> dict:
-    tenant = context.current_tenant_id()
+    tenant = state.current_tenant_id()
     return {
         "tenant": "" if tenant is None else str(tenant),
-        "platform": "on" if context.in_platform_scope() else "off",
+        "platform": "on" if state.in_platform_scope() else "off",
     }
 
 
 # Set in ``session.info`` by a lookup about to begin the transaction: the lookup's own
 # statement then carries the settings the transaction starts with (one statement, not two).
 _SETTINGS_WITH_LOOKUP = "rls_settings_with_lookup"
+# ``session.info`` key: (root transaction, settings) — what the open transaction holds, so the
+# same settings are never sent twice (a scope change that changes nothing in the database).
+_APPLIED = "rls_applied"
+
+
+def _record(session, params: dict) -> None:
+    session.info[_APPLIED] = (session.get_transaction(), dict(params))
+
+
+def _holds(session, params: dict) -> bool:
+    transaction, applied = session.info.get(_APPLIED, (None, None))
+    return transaction is not None and transaction is session.get_transaction() \
+        and applied == params
 
 
 @event.listens_for(Session, "after_begin")
 def _on_begin(session, transaction, connection):
     if transaction.nested or connection.dialect.name != "postgresql":
         return  # a savepoint inherits its transaction's settings
-    if session.info.pop(_SETTINGS_WITH_LOOKUP, False):
-        return
-    connection.execute(_SET, _params())
+    params = _params()
+    if not session.info.pop(_SETTINGS_WITH_LOOKUP, False):
+        connection.execute(_SET, params)
+    session.info[_APPLIED] = (transaction, params)
 
 
-def lookup_statement(session, name: str) -> tuple:
-    """(connection, statement, parameters) calling the resolver ``hd_<name>(:key)``. When the
+@event.listens_for(Session, "after_transaction_end")
+def _on_end(session, transaction):
+    # A savepoint rolled back undoes the settings made inside it: trust nothing recorded.
+    if transaction.nested or session.info.get(_APPLIED, (None,))[0] is transaction:
+        session.info.pop(_APPLIED, None)
+
+
+def lookup_statement(session, name: str, *, enter: bool = False) -> tuple:
+    """(connection, statement, parameters) calling the resolver ``hd_<name>(:key)`` (with
+    ``enter``, ``hd_enter_<name>``, which also sets the tenant it finds). When the
     lookup is what begins the transaction, the statement also applies the settings the
     transaction starts with (no tenant yet): the resolver restores whatever it found, so the
     transaction ends the statement with exactly those settings, whichever runs first."""
+    function = f"hd_enter_{name}" if enter else f"hd_{name}"
     session.info[_SETTINGS_WITH_LOOKUP] = True
     try:
         connection = session.connection()
     finally:
         began_here = not session.info.pop(_SETTINGS_WITH_LOOKUP, False)
     if not began_here or connection.dialect.name != "postgresql":
-        return connection, text(f"SELECT hd_{name}(:key)"), {}
-    statement = text(f"SELECT hd_{name}(:key) FROM (SELECT set_config('app.tenant_id', "
+        return connection, text(f"SELECT {function}(:key)"), {}
+    statement = text(f"SELECT {function}(:key) FROM (SELECT set_config('app.tenant_id', "
                      ":tenant, true), set_config('app.platform', :platform, true)) AS begun")
     return connection, statement, _params()
+
+
+def entered(session, tenant_id: int) -> None:
+    """An entering resolver has set ``tenant_id`` in the open transaction (the platform flag
+    as it was): record it, so entering the tenant's scope sends nothing more."""
+    _record(session, {"tenant": str(tenant_id), "platform": _params()["platform"]})
+
+
+def _session():
+    # ``app.extensions`` builds its session class from ``tenants.database``, which reads the
+    # context, which pushes scope changes through this module: ``db`` is looked up when used.
+    from app.extensions import db
+
+    return db.session()
 
 
 def flush_pending() -> None:
     """Write what the session holds while the scope it was made in is still current."""
     if not has_app_context():
         return
-    from app.extensions import db
-
-    session = db.session()
+    session = _session()
     if session.new or session.dirty or session.deleted:
         session.flush()
 
@@ -88,16 +123,16 @@ def apply_to_session(*, clear_identity_map: bool = False) -> None:
     ``clear_identity_map``, forget every loaded row (the scope changed)."""
     if not has_app_context():
         return
-    from app.extensions import db
-
-    session = db.session()
+    session = _session()
     if clear_identity_map:
         session.expunge_all()
     if not session.in_transaction():
         return  # the next transaction picks the context up in after_begin
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_SET, _params())
+    params = _params()
+    if connection.dialect.name == "postgresql" and not _holds(session, params):
+        connection.execute(_SET, params)
+        _record(session, params)
 
 
 def policy_sql(table: str, column: str = "tenant_id", *, owner: str) -> list[str]:
@@ -144,9 +179,28 @@ def resolver_sql(name: str) -> str:
         END $$"""
 
 
-def create_resolvers(op, *names: str) -> None:
-    """Migration helper: (re)create the resolver functions (PostgreSQL only)."""
+def entering_resolver_sql(name: str) -> str:
+    """``hd_enter_<name>(key)``: the resolver's answer, also set as the transaction's tenant
+    (the request enters it next anyway; this spares it a statement)."""
+    return f"""
+        CREATE OR REPLACE FUNCTION hd_enter_{name}(key text) RETURNS bigint
+        LANGUAGE plpgsql VOLATILE SET search_path = public, pg_temp AS $$
+        DECLARE
+            found bigint := hd_{name}(key);
+        BEGIN
+            IF found IS NOT NULL THEN
+                PERFORM set_config('app.tenant_id', found::text, true);
+            END IF;
+            RETURN found;
+        END $$"""
+
+
+def create_resolvers(op, *names: str, entering: bool = True) -> None:
+    """Migration helper: (re)create the resolver functions (PostgreSQL only); ``entering``
+    adds their ``hd_enter_`` variants."""
     if op.get_bind().dialect.name != "postgresql":
         return
     for name in names or RESOLVERS:
         op.execute(resolver_sql(name))
+        if entering:
+            op.execute(entering_resolver_sql(name))

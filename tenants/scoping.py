@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, event, false
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 
 from tenants import context
+from tenants.models import Tenant
 
 
 class TenantScoped:
@@ -25,8 +26,6 @@ class TenantScoped:
 def _criteria() -> list:
     if context.in_platform_scope():
         return []
-    from tenants.models import Tenant
-
     tenant = context.current_tenant_id()
     if tenant is None:
         return [

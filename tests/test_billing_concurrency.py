@@ -89,8 +89,9 @@ def test_10_parallel_invitations_with_one_place_left_admit_exactly_1(app, commit
 
     def invite(n):
         with app.app_context(), context.tenant_scope(tenant_id):
+            admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
             try:
-                create_staff(actor=None, name=f"Agent {n}", email=f"agent{n}@load.example",
+                create_staff(actor=admin, name=f"Agent {n}", email=f"agent{n}@load.example",
                              password=STRONG_PASSWORD)
                 db.session.commit()
                 return "created"

@@ -7,10 +7,10 @@ from pathlib import Path
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
-from app.events.describe import describe, describe_all
+from app.event_log.describe import describe, describe_all
+from app.event_log.names import MODELS, load_names
+from app.event_log.sentences import SENTENCES
 from app.events.models import Event
-from app.events.names import MODELS, load_names
-from app.events.sentences import SENTENCES
 from app.extensions import db
 from tenants import context
 from tenants.resolve import tenant_id_by_slug
@@ -121,7 +121,7 @@ def test_every_recorded_action_has_a_sentence():
             "billing.suspended", "billing.topup_failed", "mail.sent"} <= actions
     assert len(actions) > 60
     missing = sorted(actions - set(SENTENCES))
-    assert not missing, f"actions without a sentence in app/events/sentences.py: {missing}"
+    assert not missing, f"actions without a sentence in app/event_log/sentences.py: {missing}"
 
 
 def test_unknown_action_is_still_a_readable_sentence(app_ctx):
@@ -275,7 +275,7 @@ def test_every_event_of_a_busy_tenant_reads_as_its_own_sentence(app, client, sig
     assert "changed department “Level two”: name: Second line → Level two" in \
         sentences["department.updated"]
     assert sentences["staff.updated"] == (
-        "Ada Admin changed Bob Agent: role: Agent → Manager; language: — → Қазақша")
+        "Ada Admin changed Bob Agent: role: Agent → Manager; language: — → Kazakh")
     assert "Customer plan" in sentences["custom_field.created"]
     assert "organization: — → Acme" in sentences["customer.updated"]
     assert "plan: — → paid" in sentences["ticket.fields_changed"] or \

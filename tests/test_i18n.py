@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-from billing.money import format_money
+from app.money import format_money
 from tests.conftest import STRONG_PASSWORD, signup_payload
 
 ROOT = Path(__file__).resolve().parents[1]

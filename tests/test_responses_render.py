@@ -1,9 +1,12 @@
 """The safe placeholder renderer: substitution, escaping, unknown placeholders, custom fields."""
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 
 from app.responses.context import ticket_values
 from app.responses.render import render, sanitize, template_problems
+from app.tickets.sanitize import sanitize_html
 
 VALUES = {"customer.name": "Jane", "ticket.number": "42", "ticket.subject": "Login",
           "agent.name": "Alex", "ticket.status_url": "https://desk.example/s/42"}
@@ -31,7 +34,7 @@ def test_a_value_cannot_smuggle_a_javascript_url_into_a_link():
 
 
 def test_a_value_cannot_break_out_of_an_attribute():
-    values = VALUES | {"ticket.status_url": '" onmouseover="alert(1)'}
+    values = VALUES | {"ticket.status_url": 'https://desk.example/s/1" onmouseover="alert(1)'}
     html, _ = render('<a href="{{ticket.status_url}}">status</a>', values)
     attributes = []
 
@@ -99,3 +102,34 @@ def test_ticket_values_take_the_customer_custom_fields_and_agent():
     assert values["ticket.custom.order_id"] == "A-1"
     assert values["ticket.custom.parts"] == "a, b"
     assert values["ticket.custom.vip"] == "Yes"
+
+
+def test_a_template_keeps_what_a_reply_may_carry_and_no_more():
+    # One sanitizer for both (app/tickets/sanitize.py): a template can't store markup that
+    # a reply built from it would lose, or keep what a reply may not carry.
+    body = ('<h2>Hi</h2><font color="red">x</font><iframe src="https://e.example"></iframe>'
+            '<a href="https://shop.example">shop</a><img src="data:image/png;base64,AA">'
+            '<table><tr><td colspan="2">t</td></tr></table>')
+    assert sanitize(body) == sanitize_html(body)
+    assert "<iframe" not in sanitize(body) and "data:" not in sanitize(body)
+    assert 'rel="noopener noreferrer nofollow"' in sanitize(body)
+
+
+def test_a_placeholder_link_is_kept_in_the_template_and_judged_once_filled():
+    stored = sanitize('<a href="{{ticket.status_url}}">status</a>'
+                      '<a href="{{ticket.custom.site}}/orders">orders</a>')
+    assert 'href="{{ticket.status_url}}"' in stored
+    assert 'href="{{ticket.custom.site}}/orders"' in stored
+    html, _ = render(stored, VALUES | {"ticket.custom.site": "javascript:alert(1)//"})
+    assert 'href="https://desk.example/s/42"' in html
+    assert "javascript" not in html
+
+
+def test_nh3_is_called_in_one_module_only():
+    root = Path(__file__).resolve().parents[1]
+    users = sorted(str(path.relative_to(root))
+                   for top in ("app", "billing", "integrations", "tenants")
+                   for path in (root / top).rglob("*.py")
+                   if re.search(r"^\s*(import nh3|from nh3)", path.read_text(encoding="utf-8"),
+                                re.MULTILINE))
+    assert users == ["app/tickets/sanitize.py"]

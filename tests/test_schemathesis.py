@@ -25,6 +25,8 @@ from app.attachments.storage import LocalStorage
 from app.extensions import db
 from tests.crosstenant.tickets import PNG
 from tests.fakes.stripe_server import FakeStripe
+from tests.kb_support import article as kb_article
+from tests.kb_support import comment as kb_comment
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -67,6 +69,7 @@ def objects(admin) -> dict:
     upload = admin.client.post("/api/v1/attachments", data={"file": (io.BytesIO(PNG), "a.png")},
                                headers={"Authorization": f"Bearer {admin.token}"},
                                content_type="multipart/form-data")
+    article = kb_article(admin, "Seeded article")
     return {
         "department_id": department,
         "staff_id": created(admin.post("/staff", {"name": "Seeded Agent", "role": "agent",
@@ -85,6 +88,9 @@ def objects(admin) -> dict:
         "token_id": created(admin.post("/tokens", {"name": "Seeded"})),
         "attachment_id": created(upload),
         "addon": "internal_mail",
+        "article_id": article["id"],
+        "category_id": created(admin.post("/kb/categories", {"name": "Seeded"})),
+        "comment_id": kb_comment(admin, article["id"]),
     }
 
 

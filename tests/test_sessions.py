@@ -124,7 +124,8 @@ def test_admin_signs_a_staff_member_out_everywhere(app, client, signup):
 def test_an_agent_cannot_sign_others_out(app, client, signup):
     api, slug, email = _company(signup)
     _agent(api)
-    admin_id = api.get("/staff").get_json()["items"][0]["id"]
+    admin_id = next(member["id"] for member in api.get("/staff").get_json()["items"]
+                    if member["role"] == "admin")
     admin = app.test_client()
     _login(admin, slug, email)
     _login(client, slug, AGENT)

@@ -9,10 +9,19 @@ from app.departments.signals import department_deleting
 from app.extensions import db
 from app.routing.service import create_rule, route_draft
 from app.sla.service import on_ticket_changed
+from app.staff.headcount import admin_addresses, count_active
 from app.staff.models import Staff
 from app.staff.signals import staff_adding, staff_deleting
+from app.tickets.deferred import count_waiting, release_waiting, tenants_waiting
 from app.tickets.signals import ticket_admitting, ticket_changed, ticket_created, ticket_drafted
 from billing.limits import admit_ticket, check_staff_limit
+from billing.signals import (
+    deferred_counting,
+    deferred_finding,
+    deferred_releasing,
+    recipients_listing,
+    staff_counting,
+)
 from tenants.context import tenant_scope
 from tenants.resolve import tenant_by_slug
 from tenants.signals import tenant_summary
@@ -43,6 +52,12 @@ def test_each_app_has_its_own_navigation_and_receivers_once(app):
         assert len(receivers(department_deleting, each)) == 1
         assert len(receivers(organization_deleting, each)) == 2  # tickets and routing
         assert len(receivers(tenant_summary, each)) == 1
+        # Billing sits below the areas: they answer what it asks.
+        assert receivers(staff_counting, each) == [count_active]
+        assert receivers(recipients_listing, each) == [admin_addresses]
+        assert receivers(deferred_counting, each) == [count_waiting]
+        assert receivers(deferred_finding, each) == [tenants_waiting]
+        assert receivers(deferred_releasing, each) == [release_waiting]
     assert navigation.of(app) is not navigation.of(other)
 
 
@@ -65,3 +80,30 @@ def test_routing_sorts_a_new_ticket_through_the_signal_of_its_app(app, signup, a
     assert ticket.department_id == billing.id and ticket.priority == "high"
     assert ticket.routing_rule_id == rule.id
     assert seen == {"app": [ticket.id], "other": []}  # another app's receivers stay silent
+
+
+def test_billing_asks_the_areas_above_it_and_hears_nothing_without_them(app, signup, app_ctx):
+    """Billing imports no area: what it knows of staff and deferred tickets comes from the
+    receivers the areas connect. Another app's receivers stay silent; none means nothing."""
+    from flask import Flask
+
+    from billing.signals import (
+        count_active_staff,
+        count_deferred,
+        letter_recipients,
+        release_waiting,
+        tenants_with_deferred,
+    )
+
+    _api, body = signup()
+    slug = body["tenant"]["slug"]
+    tenant = tenant_by_slug(slug)
+    with tenant_scope(tenant.id):
+        assert count_active_staff(tenant.id) == 1
+        assert letter_recipients(tenant.id) == [f"admin@{slug}.example"]
+        assert count_deferred(tenant.id) == 0
+    with Flask("bare").app_context():  # an app whose areas connected nothing
+        assert count_active_staff(tenant.id) == 0
+        assert letter_recipients(tenant.id) == []
+        assert count_deferred(tenant.id) == 0 and tenants_with_deferred() == []
+        assert release_waiting(tenant.id, 5) == 0

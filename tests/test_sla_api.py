@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.sla.jobs import sweep_sla_breaches
-from app.sla.service import near_breach
+from app.tickets.display import near_breach
 from app.tickets.models import Ticket
 from tests.crosstenant.rules import as_tenant_of
 

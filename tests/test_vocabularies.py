@@ -1,5 +1,6 @@
 """Each fixed vocabulary is defined once: the OpenAPI document's enums are the constants."""
 from app.api.openapi import build_document
+from app.languages import LANGUAGES
 from app.staff.models import ACCESS_LEVELS, ROLES
 from app.tickets.constants import (
     FIELD_KINDS,
@@ -14,10 +15,10 @@ from app.tickets.constants import (
 EXPECTED = {
     "status": STATUSES, "priority": PRIORITIES, "type": TYPES, "role": ROLES,
     "access": ACCESS_LEVELS, "FieldIn.kind": FIELD_KINDS, "FieldOut.kind": FIELD_KINDS,
-    "Author.kind": MESSAGE_AUTHORS,
+    "Author.kind": MESSAGE_AUTHORS, "language": LANGUAGES,
 }
-# Vocabularies that are not the ticket's or the staff's own (message format, UI language).
-OTHERS = {"body_format", "language"}
+# Vocabularies that are not the ticket's or the staff's own (a message's format).
+OTHERS = {"body_format"}
 
 
 def _enums(node):

@@ -20,6 +20,7 @@ from app.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from app.extensions import limiter
 
 
 @dataclass
@@ -140,8 +141,6 @@ def endpoint(rule: str, method: str, *, summary: str, tag: str, body=None, query
             return jsonify(result), status
 
         if rate_limit is not None:
-            from app.extensions import limiter
-
             view = limiter.limit(rate_limit)(view)
         bp.add_url_rule(rule, endpoint=f"{fn.__module__.replace('.', '_')}__{fn.__name__}",
                         view_func=view,

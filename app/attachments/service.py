@@ -121,7 +121,8 @@ def _store(file: CheckedFile, *, actor, ticket_id: int | None,
 def store_files(files: list[CheckedFile], *, actor, ticket, message) -> list[Attachment]:
     """Store already-checked files on ``message``."""
     stored = [_store(f, actor=actor, ticket_id=ticket.id, message_id=message.id) for f in files]
-    db.session.flush()
+    if stored:
+        db.session.flush()  # their ids, which the caller answers with
     return stored
 
 
@@ -153,7 +154,6 @@ def pending_uploads(ids: list[int], *, actor) -> list[Attachment]:
 def claim_uploads(rows: list[Attachment], *, ticket, message) -> None:
     for attachment in rows:
         attachment.ticket_id, attachment.message_id = ticket.id, message.id
-    db.session.flush()
 
 
 def attachments_of(message_ids: list[int]) -> dict[int, list[Attachment]]:

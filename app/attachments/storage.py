@@ -67,6 +67,8 @@ class S3Storage:
     def __init__(self, *, bucket: str, endpoint_url: str | None = None,
                  region: str | None = None, access_key: str | None = None,
                  secret_key: str | None = None, prefix: str = "attachments/"):
+        # Only the S3 backend needs boto3, and importing it takes half a second: the local
+        # backend (and every process that never stores a file) does without it.
         import boto3
 
         self.bucket, self.prefix = bucket, prefix

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.attachments import service
 from app.attachments.responses import file_response
-from app.web.guards import staff_page
+from app.ui import staff_page
 
 bp = Blueprint("attachments", __name__)
 

@@ -1,10 +1,1 @@
 """Authentication: staff login for the web UI, API tokens for scripts."""
-
-
-def init_app(app) -> None:
-    from app.auth import api as _api  # noqa: F401  (registers the API endpoints)
-    from app.auth.reset_views import bp as reset_bp
-    from app.auth.views import bp
-
-    app.register_blueprint(bp)
-    app.register_blueprint(reset_bp)

@@ -10,7 +10,7 @@ from app.auth.reset import complete_reset, find_reset, request_reset
 from app.auth.sessions import sign_in
 from app.errors import ServiceError
 from app.extensions import limiter
-from app.web.guards import apply_form_errors
+from app.ui import apply_form_errors
 from tenants import context
 from tenants.resolve import current_tenant
 

@@ -36,6 +36,7 @@ from app.events.service import record_event
 from app.extensions import db
 from app.staff.links import digest, staff_table_args
 from app.staff.models import Staff
+from app.staff.roles import ADMINS, has_role
 from tenants.scoping import TenantScoped
 
 # A session unused this long is over, whatever its cookies say (the remember-me cookie
@@ -180,7 +181,7 @@ def sign_out_everywhere(*, actor: Staff, staff_id: int, keep_current: bool = Fal
     """End a staff member's sessions; returns how many ended. Admins may do it for anyone,
     everyone for themselves. With ``keep_current`` the actor's own session stays (signing
     out of the other sessions)."""
-    if staff_id != actor.id and not actor.is_admin:
+    if staff_id != getattr(actor, "id", None) and not has_role(actor, ADMINS):
         raise Forbidden()
     staff = db.session.get(Staff, staff_id)
     if staff is None:

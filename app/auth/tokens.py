@@ -2,7 +2,7 @@
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.auth.models import ApiToken
 from app.db_types import utcnow
@@ -10,8 +10,8 @@ from app.errors import NotFound
 from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import Staff
-from tenants import context
-from tenants.resolve import tenant_id_for
+from tenants.models import Tenant
+from tenants.resolve import enter_tenant_for, keep_tenant_row
 
 PREFIX = "hd_"
 
@@ -44,20 +44,26 @@ def revoke_token(staff: Staff, token_id: int) -> ApiToken:
     return token
 
 
+# The token, its staff member and their tenant (which the request reads next) at once.
+_IDENTITY = (select(ApiToken, Staff, Tenant)
+             .join(Staff, Staff.id == ApiToken.staff_id)
+             .join(Tenant, Tenant.id == ApiToken.tenant_id)
+             .where(ApiToken.token_hash == bindparam("digest")))
+
+
 def staff_for_token(plaintext: str) -> Staff | None:
     """Resolve a bearer token to its staff member and enter its tenant."""
     if not plaintext.startswith(PREFIX):
         return None
     digest = _digest(plaintext)
-    tenant_id = tenant_id_for("tenant_by_token_hash", digest)
-    if tenant_id is None:
+    if enter_tenant_for("tenant_by_token_hash", digest) is None:
         return None
-    context.set_tenant(tenant_id)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if token is None or token.revoked_at is not None:
+    row = db.session.execute(_IDENTITY, {"digest": digest}).first()
+    if row is None:
         return None
-    staff = db.session.get(Staff, token.staff_id)
-    if staff is None or not staff.active:
+    token, staff, tenant = row
+    keep_tenant_row(tenant)
+    if token.revoked_at is not None or not staff.active:
         return None
     now = utcnow()
     last = token.last_used_at

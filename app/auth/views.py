@@ -14,9 +14,9 @@ from app.auth.sessions import is_current, open_sessions, sign_out_everywhere
 from app.auth.tokens import create_token, revoke_token
 from app.errors import ServiceError
 from app.extensions import db
-from app.staff.service import update_staff
-from app.web.forms import LANGUAGE_CHOICES
-from app.web.guards import apply_form_errors, staff_page
+from app.languages import LANGUAGE_CHOICES
+from app.staff.service import can_manage_staff, update_profile
+from app.ui import apply_form_errors, staff_page
 
 bp = Blueprint("auth", __name__, url_prefix="/app")
 
@@ -40,9 +40,9 @@ def profile():
         form.language.data = current_user.language or ""
     if form.validate_on_submit():
         try:
-            update_staff(actor=current_user, staff_id=current_user.id, name=form.name.data,
-                         language=form.language.data or None,
-                         password=form.password.data or None)
+            update_profile(actor=current_user, name=form.name.data,
+                           language=form.language.data or None,
+                           password=form.password.data or None)
             session["lang"] = form.language.data or None
             flash(_("Saved."), "success")
             return redirect(url_for(".profile"))
@@ -64,10 +64,12 @@ def sign_out_others():
 
 
 @bp.post("/staff/<int:staff_id>/sign-out-everywhere")
-@staff_page("admin")
+@staff_page()
 def sign_out_staff(staff_id: int):
-    sign_out_everywhere(actor=current_user, staff_id=staff_id)
+    sign_out_everywhere(actor=current_user, staff_id=staff_id)  # an admin, or oneself
     flash(_("Every session of this staff member is signed out."), "success")
+    if not can_manage_staff(current_user):
+        return redirect(url_for(".profile"))
     return redirect(url_for("staff.edit", staff_id=staff_id))
 
 

@@ -1,13 +1,1 @@
 """Customers (requesters, registered by e-mail the first time they write) and organizations."""
-from flask_babel import lazy_gettext as _l
-
-from app import navigation
-
-
-def init_app(app) -> None:
-    from app.customers import api as _api  # noqa: F401  (registers the API endpoints)
-    from app.customers.views import bp
-
-    app.register_blueprint(bp)
-    # An agent's daily page: after the dashboard and the tickets (order 10).
-    navigation.add_entry(app, "customers.customers", _l("Customers"), order=20)

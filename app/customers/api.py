@@ -1,6 +1,5 @@
-"""API: customers (requesters) and organizations."""
+"""API: customers (requesters) and organizations. The service decides who may do what."""
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from app.api.core import endpoint
 from app.api.limits import EmailAddress, Name
@@ -78,7 +77,8 @@ def organization_json(organization: Organization) -> dict:
 @endpoint("/customers", "GET", summary="List customers (search by e-mail or name)",
           tag="customers", query=CustomerQuery, response=CustomerList)
 def list_customers(staff, query: CustomerQuery):
-    stmt = service.customers_query(q=query.q, organization_id=query.organization_id)
+    stmt = service.customers_query(actor=staff, q=query.q,
+                                   organization_id=query.organization_id)
     return paginate(stmt, Customer.id, query, customer_json)
 
 
@@ -94,12 +94,11 @@ def create_customer(staff, data: CustomerIn):
           summary="A customer (their tickets: GET /tickets?customer_id=)", tag="customers",
           response=CustomerOut, errors=(404,))
 def get_customer(staff, customer_id: int):
-    return customer_json(service.get_customer(customer_id))
+    return customer_json(service.view_customer(actor=staff, customer_id=customer_id))
 
 
 @endpoint("/customers/<int:customer_id>", "PATCH", summary="Change a customer",
-          tag="customers", body=CustomerPatch, response=CustomerOut,
-          roles=("admin", "manager"), errors=(404, 409))
+          tag="customers", body=CustomerPatch, response=CustomerOut, errors=(403, 404, 409))
 def update_customer(staff, customer_id: int, data: CustomerPatch):
     customer = service.update_customer(actor=staff, customer_id=customer_id,
                                        changes=data.model_dump(exclude_unset=True))
@@ -109,13 +108,14 @@ def update_customer(staff, customer_id: int, data: CustomerPatch):
 @endpoint("/organizations", "GET", summary="List organizations", tag="customers",
           query=ListQuery, response=OrganizationList)
 def list_organizations(staff, query: ListQuery):
-    return paginate(select(Organization), Organization.id, query, organization_json)
+    return paginate(service.organizations_query(actor=staff), Organization.id, query,
+                    organization_json)
 
 
 @endpoint("/organizations", "POST",
           summary="Create an organization (domains match new customers by e-mail)",
           tag="customers", body=OrganizationIn, response=OrganizationOut, status=201,
-          roles=("admin", "manager"), errors=(409,))
+          errors=(403, 409))
 def create_organization(staff, data: OrganizationIn):
     organization = service.create_organization(actor=staff, name=data.name,
                                                domains=data.domains)
@@ -125,13 +125,13 @@ def create_organization(staff, data: OrganizationIn):
 @endpoint("/organizations/<int:organization_id>", "GET", summary="An organization",
           tag="customers", response=OrganizationOut, errors=(404,))
 def get_organization(staff, organization_id: int):
-    return organization_json(service.get_organization(organization_id))
+    return organization_json(service.view_organization(actor=staff,
+                                                       organization_id=organization_id))
 
 
 @endpoint("/organizations/<int:organization_id>", "PATCH",
           summary="Rename an organization or change its domains", tag="customers",
-          body=OrganizationPatch, response=OrganizationOut, roles=("admin", "manager"),
-          errors=(404, 409))
+          body=OrganizationPatch, response=OrganizationOut, errors=(403, 404, 409))
 def update_organization(staff, organization_id: int, data: OrganizationPatch):
     organization = service.update_organization(actor=staff, organization_id=organization_id,
                                                name=data.name, domains=data.domains)
@@ -140,6 +140,6 @@ def update_organization(staff, organization_id: int, data: OrganizationPatch):
 
 @endpoint("/organizations/<int:organization_id>", "DELETE",
           summary="Delete an organization (customers and tickets keep existing)",
-          tag="customers", status=204, roles=("admin", "manager"), errors=(404,))
+          tag="customers", status=204, errors=(403, 404))
 def delete_organization(staff, organization_id: int):
     service.delete_organization(actor=staff, organization_id=organization_id)

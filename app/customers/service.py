@@ -1,18 +1,47 @@
-"""Customers and organizations: automatic registration by e-mail, domain matching, editing."""
+"""Customers and organizations: automatic registration by e-mail, domain matching, editing.
+
+Rights, for the page and the API alike:
+
+* Reading customers and organizations — every staff member: an agent needs to know who
+  writes and for which company. (A customer's tickets stay behind the department rights.)
+* Adding a customer by hand — every staff member: an agent takes a request by phone or in
+  person and registers the caller, as a first message would have.
+* Changing a customer, and creating, changing or deleting organizations — admins and
+  managers. An e-mail address decides whose tickets a letter joins and a domain list whom
+  the desk counts as a company's people; that is account data, kept by those who run the
+  desk, and every change is in the event log they read.
+
+Registration by a first message (``registration.register_requester``) is the system's, not
+a person's.
+"""
 import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app.customers import signals
 from app.customers.models import Customer, Organization
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.staff.roles import EVERYONE, MANAGERS, has_role, require_role
 from app.staff.service import normalize_email
 
+READERS = EVERYONE
+CREATORS = EVERYONE  # of customers, by hand
+EDITORS = MANAGERS
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def can_edit(actor) -> bool:
+    """Whether ``actor`` may change customers and organizations (pages hide the controls)."""
+    return has_role(actor, EDITORS)
+
+
+def view_customer(*, actor, customer_id: int) -> Customer:
+    """One customer, for a staff member to read (404 when they aren't there)."""
+    require_role(actor, READERS)
+    return get_customer(customer_id)
 
 
 def get_customer(customer_id: int) -> Customer:
@@ -35,36 +64,10 @@ def organization_for_email(email: str) -> Organization | None:
     return None
 
 
-def register_requester(*, email: str, name: str | None = None) -> Customer:
-    """The customer with ``email``, created on first contact (matched to an organization by
-    domain). A later message with a name fills in a missing one; it never renames."""
-    email = normalize_email(email)
-    customer = customer_by_email(email)
-    if customer is not None:
-        if name and not customer.name:
-            customer.name = name.strip()[:200]
-        return customer
-    organization = organization_for_email(email)
-    customer = Customer(email=email, name=(name or "").strip()[:200],
-                        organization_id=organization.id if organization else None)
-    # A savepoint, so a parallel first message from the same address only loses the race.
-    try:
-        with db.session.begin_nested():
-            db.session.add(customer)
-            db.session.flush()
-    except IntegrityError:  # the unique (tenant_id, email) caught a concurrent registration
-        existing = customer_by_email(email)
-        if existing is None:
-            raise
-        return existing
-    record_event(None, "customer.registered", customer,
-                 {"email": email, "organization_id": customer.organization_id})
-    return customer
-
-
 def create_customer(*, actor, email: str, name: str = "",
                     organization_id: int | None = None) -> Customer:
     """Add a customer by hand (staff); the e-mail must be new in this tenant."""
+    require_role(actor, CREATORS)
     email = normalize_email(email)
     if customer_by_email(email) is not None:
         raise Conflict(_("%(email)s is already a customer.", email=email),
@@ -85,6 +88,7 @@ def create_customer(*, actor, email: str, name: str = "",
 
 def update_customer(*, actor, customer_id: int, changes: dict) -> Customer:
     """Change name, e-mail or organization (``changes`` holds only what was sent)."""
+    require_role(actor, EDITORS)
     customer = get_customer(customer_id)
     before = {"email": customer.email, "name": customer.name,
               "organization_id": customer.organization_id}
@@ -109,7 +113,10 @@ def update_customer(*, actor, customer_id: int, changes: dict) -> Customer:
     return customer
 
 
-def customers_query(*, q: str | None = None, organization_id: int | None = None):
+def customers_query(*, actor, q: str | None = None, organization_id: int | None = None):
+    """The customers a staff member looks for: by part of the e-mail or name, or in an
+    organization (unordered: the page and the API each page it their way)."""
+    require_role(actor, READERS)
     stmt = select(Customer)
     if q:
         like = f"%{q.strip().lower()}%"
@@ -120,6 +127,18 @@ def customers_query(*, q: str | None = None, organization_id: int | None = None)
 
 
 # Organizations
+
+def organizations_query(*, actor):
+    """Every organization, for a staff member to read (unordered)."""
+    require_role(actor, READERS)
+    return select(Organization)
+
+
+def view_organization(*, actor, organization_id: int) -> Organization:
+    """One organization, for a staff member to read (404 when it isn't there)."""
+    require_role(actor, READERS)
+    return get_organization(organization_id)
+
 
 def get_organization(organization_id: int) -> Organization:
     organization = db.session.get(Organization, organization_id)
@@ -155,6 +174,7 @@ def _clean_org_name(name: str, exclude_id: int | None = None) -> str:
 
 def create_organization(*, actor, name: str, domains: list[str] | None = None) -> Organization:
     """Create an organization; customers with its domains join it when they first write."""
+    require_role(actor, EDITORS)
     organization = Organization(name=_clean_org_name(name), domains=_clean_domains(domains))
     db.session.add(organization)
     db.session.flush()
@@ -166,6 +186,7 @@ def create_organization(*, actor, name: str, domains: list[str] | None = None) -
 def update_organization(*, actor, organization_id: int, name: str | None = None,
                         domains: list[str] | None = None) -> Organization:
     """Rename an organization or change its domains (existing customers stay where they are)."""
+    require_role(actor, EDITORS)
     organization = get_organization(organization_id)
     before = {"name": organization.name, "domains": list(organization.domains or [])}
     if name is not None:
@@ -182,6 +203,7 @@ def update_organization(*, actor, organization_id: int, name: str | None = None,
 
 def delete_organization(*, actor, organization_id: int) -> None:
     """Delete an organization; its customers and tickets simply lose the link."""
+    require_role(actor, EDITORS)
     organization = get_organization(organization_id)
     db.session.execute(update(Customer).where(Customer.organization_id == organization.id)
                        .values(organization_id=None))

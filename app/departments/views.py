@@ -1,4 +1,4 @@
-"""Pages: departments (list, create, edit, delete)."""
+"""Pages: departments (list, create, edit, delete). Who may do what is the service's rule."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,9 +8,10 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.departments import service
-from app.errors import ServiceError
+from app.departments.models import Department
+from app.errors import Forbidden, ServiceError
 from app.extensions import db
-from app.web.guards import apply_form_errors, staff_page
+from app.ui import apply_form_errors, staff_page
 
 bp = Blueprint("departments", __name__, url_prefix="/app/departments")
 
@@ -24,25 +25,28 @@ class DepartmentForm(FlaskForm):
 @staff_page()
 def index():
     form = DepartmentForm()
+    departments = db.session.scalars(service.read_departments(actor=current_user)
+                                     .order_by(Department.name)).all()
     if form.validate_on_submit():
-        if not current_user.is_admin:
-            flash(_("Only an admin can change departments."), "error")
-            return redirect(url_for(".index"))
         try:
             department = service.create_department(actor=current_user, name=form.name.data,
                                                    description=form.description.data)
             flash(_("Department “%(name)s” created.", name=department.name), "success")
             return redirect(url_for(".index"))
+        except Forbidden:
+            db.session.rollback()
+            flash(_("Only an admin can change departments."), "error")
+            return redirect(url_for(".index"))
         except ServiceError as exc:
             apply_form_errors(form, exc)
-    return render_template("departments/index.html", form=form,
-                           departments=service.list_departments())
+    return render_template("departments/index.html", form=form, departments=departments,
+                           can_change=service.can_change_departments(current_user))
 
 
 @bp.route("/<int:department_id>", methods=["GET", "POST"])
-@staff_page("admin")
+@staff_page()
 def edit(department_id: int):
-    department = service.get_department(department_id)
+    department = service.department_to_edit(actor=current_user, department_id=department_id)
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
         try:
@@ -56,14 +60,14 @@ def edit(department_id: int):
 
 
 @bp.post("/<int:department_id>/delete")
-@staff_page("admin")
+@staff_page()
 def delete(department_id: int):
     try:
         service.delete_department(actor=current_user, department_id=department_id)
         flash(_("Department deleted."), "success")
     except ServiceError as exc:
         db.session.rollback()
-        if exc.status == 404:
+        if exc.status in (403, 404):
             raise
         flash(str(exc.message), "error")
     return redirect(url_for(".index"))

@@ -1,12 +1,6 @@
-"""The event log: an append-only record of every change, per tenant."""
-from flask_babel import lazy_gettext as _l
+"""Events: the append-only record of every change, per tenant (``record_event``), and an
+event's shape in the API (``api``).
 
-from app import navigation
-
-
-def init_app(app) -> None:
-    from app.events import api as _api  # noqa: F401  (registers the API endpoints)
-    from app.events.views import bp
-
-    app.register_blueprint(bp)
-    navigation.add_entry(app, "events.index", _l("Event log"), ("admin", "manager"))
+Every area, billing and the integrations record what they change, so this package sits in
+the shared core below them all. Reading the record — the event log's pages, API endpoint and
+sentences — is the area ``app.event_log``."""

@@ -29,9 +29,12 @@ def record_event(actor, action: str, obj=None, data: dict | None = None, *,
                  tenant_id: int | None = None) -> Event:
     """Append one event: who (a Staff, a dict for customers/anonymous, None for the system),
     what (``action`` like ``department.created``), on which object (a model or
-    ``(type, id)``), with before/after details in ``data``. Flushed, not committed:
-    it lands with the change it describes."""
+    ``(type, id)``), with before/after details in ``data``. Added to the session, not
+    flushed: it lands with the change it describes, at the next flush, together with the
+    other events of the unit of work (one statement for all of them)."""
     actor_type, actor_id, actor_name = _describe(actor)
+    if obj is not None and not isinstance(obj, tuple) and getattr(obj, "id", 0) is None:
+        db.session.flush()  # a new object gets its id, which the event names
     object_type, object_id = _object_ref(obj)
     event = Event(
         tenant_id=tenant_id or context.current_tenant_id(),
@@ -41,7 +44,6 @@ def record_event(actor, action: str, obj=None, data: dict | None = None, *,
         ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
-    db.session.flush()
     return event
 
 
@@ -50,23 +52,3 @@ def _append_only(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, Event) and (obj in session.deleted or session.is_modified(obj)):
             raise RuntimeError("the event log is append-only")
-
-
-def events_query(*, actor_id: int | None = None, action: str | None = None,
-                 object_type: str | None = None, since=None, until=None):
-    """The filtered event log of the current tenant (``action`` ending in '.' is a prefix)."""
-    from sqlalchemy import select
-
-    stmt = select(Event)
-    if actor_id is not None:
-        stmt = stmt.where(Event.actor_id == actor_id)
-    if action:
-        stmt = stmt.where(Event.action.startswith(action) if action.endswith(".")
-                          else Event.action == action)
-    if object_type:
-        stmt = stmt.where(Event.object_type == object_type)
-    if since is not None:
-        stmt = stmt.where(Event.at >= since)
-    if until is not None:
-        stmt = stmt.where(Event.at < until)
-    return stmt

@@ -2,9 +2,13 @@
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import current_app
+from flask import current_app, has_app_context
 from redis import Redis
-from rq import Queue
+from rq import Queue, get_current_job
+
+from app.extensions import db
+from app.unit_of_work import after_commit
+from tenants.context import platform_connection, tenant_scope
 
 QUEUES = ("default", "mail", "notifications")
 
@@ -21,17 +25,16 @@ def enqueue(func, *args, queue_name: str = "default", **kwargs) -> None:
     """Enqueue ``func`` once the current transaction commits (a ``tenant_job`` takes the
     tenant id as its first argument). A rolled-back request or job enqueues nothing, and a
     job never starts before the rows it reads are committed."""
-    from app.unit_of_work import after_commit
-
     target = queue(queue_name)
     after_commit(lambda: target.enqueue(func, *args, **kwargs))
 
 
 def _app():
-    from flask import has_app_context
-
     if has_app_context():
         return None
+    # A job run outside a worker's app context (``rq worker`` started on its own) builds the
+    # app. The factory sits above everything that enqueues jobs: this is the one upward
+    # import, made here, where it is used (``.importlinter`` ignores exactly this edge).
     from app import create_app
 
     return create_app()
@@ -41,10 +44,6 @@ def _app():
 def _job_context():
     """An app context (the worker's, or a new one) and a session that ends with the job: in a
     worker, objects of one job (one tenant) never linger in the next job's identity map."""
-    from rq import get_current_job
-
-    from app.extensions import db
-
     app = _app()
     ctx = app.app_context() if app is not None else None
     if ctx is not None:
@@ -74,8 +73,6 @@ def tenant_job(func):
 
     @wraps(func)
     def run(tenant_id: int, *args, **kwargs):
-        from tenants.context import tenant_scope
-
         with _job_context() as session, tenant_scope(tenant_id):
             return _committed(session, func, tenant_id, *args, **kwargs)
 
@@ -88,8 +85,6 @@ def platform_job(func):
 
     @wraps(func)
     def run(*args, **kwargs):
-        from tenants.context import platform_connection
-
         with platform_connection(), _job_context() as session:
             return _committed(session, func, *args, **kwargs)
 

@@ -1,14 +1,13 @@
 """API: signup and the current tenant."""
-from typing import Literal
-
 from flask import current_app
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
 from app.api.limits import EmailAddress
+from app.languages import DEFAULT_LANGUAGE, Language
+from app.money import to_decimal_string
 from app.onboarding.signup import sign_up
 from app.staff.service import staff_count
-from billing.money import to_decimal_string
 from tenants import context, signals
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
@@ -20,7 +19,7 @@ class SignupIn(BaseModel):
     admin_name: str = Field(max_length=200)
     admin_email: EmailAddress
     password: str = Field(max_length=200)
-    language: Literal["ru", "en", "kk"] = "en"
+    language: Language = DEFAULT_LANGUAGE
 
 
 class TenantSummary(BaseModel):

@@ -13,14 +13,13 @@ from app.api.core import endpoint
 from app.api.limits import Choice
 from app.errors import ServiceError, ValidationFailed
 from app.events.service import record_event
-from app.web.forms import LANGUAGE_CHOICES
-from app.web.guards import apply_form_errors, staff_page
+from app.languages import LANGUAGE_CHOICES, LANGUAGES
+from app.ui import apply_form_errors, staff_page
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
 from tenants.zones import is_timezone, timezone_choices
 
 bp = Blueprint("company", __name__, url_prefix="/app/company")
-LANGUAGES = ("ru", "en", "kk")
 
 
 def update_tenant(*, actor, name: str | None = None, language: str | None = None,

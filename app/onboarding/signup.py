@@ -13,15 +13,14 @@ from app.departments.service import create_department
 from app.errors import Conflict, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.languages import LANGUAGES
 from app.onboarding.slugs import slug_problem
-from app.staff.service import create_staff, normalize_email, set_department_access
+from app.staff.service import create_first_admin, normalize_email, set_department_access
 from billing.ledger import post_entry
 from tenants import context
 from tenants.models import Tenant
 from tenants.passwords import password_problem
 from tenants.resolve import current_tenant, tenant_id_by_slug
-
-LANGUAGES = ("ru", "en", "kk")
 
 
 @dataclass
@@ -89,8 +88,8 @@ def sign_up(*, company_name: str, slug: str, admin_name: str, admin_email: str, 
     tenant = current_tenant()
     record_event({"type": "anonymous", "name": admin_name.strip()}, "tenant.signed_up", tenant,
                  {"slug": slug, "name": tenant.name, "plan": tenant.plan})
-    admin = create_staff(actor=None, name=admin_name, email=email, password=password,
-                         role="admin", language=language)
+    admin = create_first_admin(name=admin_name, email=email, password=password,
+                               language=language)
     with force_locale(language):
         support = create_department(actor=admin, name=_("Support"))
     set_department_access(actor=admin, staff=admin, access={support.id: "manage"})

@@ -4,12 +4,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.responses.render import CUSTOM_PREFIX
+from app.tickets.models import CustomField
 
 
 def custom_field_keys() -> set[str]:
     """The current tenant's custom field keys (active or not: old tickets still have them)."""
-    from app.tickets.models import CustomField
-
     return set(db.session.scalars(select(CustomField.key)))
 
 

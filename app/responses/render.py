@@ -8,7 +8,7 @@ flat dict. Anything it does not know becomes an empty string (and is reported by
 import html
 import re
 
-import nh3
+from app.tickets.sanitize import sanitize_html
 
 # Loose on purpose: "{{ customer name }}" must be caught (and blanked), not sent as is.
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -19,8 +19,9 @@ KNOWN = ("customer.name", "ticket.number", "ticket.subject", "agent.name", "tick
 
 
 def sanitize(body: str) -> str:
-    """The HTML a template may keep (nh3's defaults: no scripts, handlers, javascript: links)."""
-    return nh3.clean(body or "")
+    """The HTML a template may keep: what a reply may carry (the one sanitizer of
+    app/tickets/sanitize.py), its links and images also starting with a placeholder."""
+    return sanitize_html(body, placeholders=True)
 
 
 def placeholders(body: str) -> list[str]:
@@ -55,8 +56,8 @@ def render(body: str, values: dict[str, object]) -> tuple[str, list[str]]:
     """Fill ``body``'s placeholders from ``values`` (keys are paths like ``ticket.number``).
 
     Returns the HTML and the placeholders that had no value. Values are escaped, and the
-    result is sanitized again so that a value can't smuggle a ``javascript:`` URL into an
-    ``href`` the template author wrote.
+    result is sanitized again, every link now judged as a URL, so that a value can't smuggle
+    a ``javascript:`` URL into an ``href`` the template author wrote.
     """
     missing: list[str] = []
 
@@ -69,4 +70,4 @@ def render(body: str, values: dict[str, object]) -> tuple[str, list[str]]:
             return ""
         return html.escape(str(value), quote=True)
 
-    return sanitize(PLACEHOLDER.sub(fill, body or "")), missing
+    return sanitize_html(PLACEHOLDER.sub(fill, body or "")), missing

@@ -1,4 +1,13 @@
-"""Response template service: create, edit, delete, search for the picker, render for a ticket."""
+"""Response template service: create, edit, delete, search for the picker, render for a ticket.
+
+Rights, for the page, the reply box's picker and the API alike:
+
+* Reading and using templates — every staff member, for the departments whose tickets they
+  see (the shared templates and those of their departments; admins and managers all).
+* Creating, changing and deleting them — admins and managers. A template is the desk's
+  voice, sent to customers by everyone, and may set a ticket's status, priority and
+  assignee; the people who run the desk keep them.
+"""
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import event, func, or_, select, update
@@ -11,12 +20,25 @@ from app.extensions import db
 from app.responses.models import ResponseTemplate
 from app.responses.render import render, sanitize, template_problems
 from app.staff.models import Staff
+from app.staff.roles import EVERYONE, MANAGERS, has_role, require_role
 from app.staff.service import get_staff
 from app.tickets.access import department_rights, sees_all
 from app.tickets.constants import PRIORITIES, STATUSES
 
 MAX_BODY = 50_000
 EDITABLE = ("name", "body", "department_id", "set_status", "set_priority", "set_assignee_id")
+READERS = EVERYONE  # within the departments they see (``visible_department_ids``)
+EDITORS = MANAGERS
+
+
+def can_change_templates(actor) -> bool:
+    """Whether ``actor`` may create, change or delete templates (pages hide the controls)."""
+    return has_role(actor, EDITORS)
+
+
+def check_can_change_templates(actor) -> None:
+    """Refuse (403) unless ``actor`` may change templates: the empty editor's own check."""
+    require_role(actor, EDITORS)
 
 
 def visible_department_ids(staff) -> set[int] | None:
@@ -35,8 +57,21 @@ def _visible(stmt, staff):
                           ResponseTemplate.department_id.in_(allowed)))
 
 
+def view_template(*, actor, template_id: int) -> ResponseTemplate:
+    """One template for a staff member to read or use (404 outside their departments)."""
+    require_role(actor, READERS)
+    return get_template(template_id, staff=actor)
+
+
+def template_to_edit(*, actor, template_id: int) -> ResponseTemplate:
+    """One template, for someone who may change it (the editor)."""
+    require_role(actor, EDITORS)
+    return get_template(template_id)
+
+
 def get_template(template_id: int, *, staff=None) -> ResponseTemplate:
-    """One template; another tenant's, or one of a department ``staff`` can't see, is 404."""
+    """One template; another tenant's, or one of a department ``staff`` can't see, is 404.
+    A lookup for code that has checked its actor; without ``staff``, any department's."""
     template = db.session.scalar(_visible(
         select(ResponseTemplate).where(ResponseTemplate.id == template_id), staff))
     if template is None:
@@ -48,6 +83,7 @@ def search_templates(*, staff, q: str | None = None, department_id: int | None =
                      limit: int = 50) -> list[ResponseTemplate]:
     """Templates for the reply-box picker: matching ``q`` in name or body, those of the
     agent's departments (and the shared ones), the department's own ones first."""
+    require_role(staff, READERS)
     stmt = _visible(select(ResponseTemplate), staff)
     if q and q.strip():
         pattern = "%" + q.strip().lower().replace("\\", "\\\\").replace("%", "\\%") \
@@ -114,6 +150,7 @@ def create_template(*, actor, name: str, body: str, department_id: int | None = 
                     set_status: str | None = None, set_priority: str | None = None,
                     set_assignee_id: int | None = None) -> ResponseTemplate:
     """Create a template; the body is sanitized before it is stored."""
+    require_role(actor, EDITORS)
     values = _clean({"name": name, "body": body, "department_id": department_id,
                      "set_status": set_status, "set_priority": set_priority,
                      "set_assignee_id": set_assignee_id})
@@ -126,6 +163,7 @@ def create_template(*, actor, name: str, body: str, department_id: int | None = 
 
 def update_template(*, actor, template_id: int, **changes) -> ResponseTemplate:
     """Change the given fields (a field passed as ``None`` is cleared where it may be)."""
+    require_role(actor, EDITORS)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -149,6 +187,7 @@ def update_template(*, actor, template_id: int, **changes) -> ResponseTemplate:
 
 def delete_template(*, actor, template_id: int) -> None:
     """Delete a template (tickets keep the text already sent)."""
+    require_role(actor, EDITORS)
     template = get_template(template_id)
     record_event(actor, "response_template.deleted", template, {"name": template.name})
     db.session.delete(template)
@@ -161,7 +200,7 @@ def render_template_for(*, staff, template_id: int, values: dict) -> dict:
     ``values`` comes from ``app.responses.context.ticket_values``; ``missing`` lists the
     placeholders that rendered empty (unknown, or no value on this ticket).
     """
-    template = get_template(template_id, staff=staff)
+    template = view_template(actor=staff, template_id=template_id)
     html, missing = render(template.body, values)
     return {"id": template.id, "name": template.name, "html": html,
             "actions": template.actions(), "missing": missing}

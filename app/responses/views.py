@@ -1,5 +1,6 @@
 """Pages: response templates (list with search, create, edit with flagged placeholders,
-delete). The reply box's picker lives with the ticket page and calls the service."""
+delete). The reply box's picker lives with the ticket page and calls the service, which
+decides who may do what (a refused change is the 403 page)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,11 +10,11 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.departments.service import list_departments
-from app.errors import ServiceError
+from app.errors import Forbidden, ServiceError
 from app.responses import service
 from app.responses.context import custom_field_keys
 from app.responses.render import KNOWN, render
-from app.routing.choices import (
+from app.tickets.choices import (
     PRIORITY_LABELS,
     STATUS_LABELS,
     department_choices,
@@ -21,10 +22,9 @@ from app.routing.choices import (
     optional,
     staff_choices,
 )
-from app.web.guards import apply_form_errors, staff_page
+from app.ui import apply_form_errors, staff_page
 
 bp = Blueprint("responses", __name__, url_prefix="/app/responses")
-MANAGERS = ("admin", "manager")
 # What the editor's preview fills the placeholders with.
 SAMPLE = {"customer.name": _l("Jane Customer"), "ticket.number": "1042",
           "ticket.subject": _l("Cannot log in"), "ticket.status_url": "https://example.com/s/1042"}
@@ -78,28 +78,31 @@ def index():
     q = request.args.get("q", "")[:200]
     templates = service.search_templates(staff=current_user, q=q, limit=200)
     return render_template("responses/index.html", templates=templates, q=q,
-                           can_edit=current_user.role in MANAGERS,
+                           can_edit=service.can_change_templates(current_user),
                            departments={d.id: d.name for d in list_departments()})
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_page(*MANAGERS)
+@staff_page()
 def create():
+    service.check_can_change_templates(current_user)
     form = TemplateForm()
     if form.validate_on_submit():
         try:
             template = service.create_template(actor=current_user, **form.values())
             flash(_("Template “%(name)s” created.", name=template.name), "success")
             return redirect(url_for(".edit", response_id=template.id))
+        except Forbidden:
+            raise
         except ServiceError as exc:
             apply_form_errors(form, exc)
     return _editor(form)
 
 
 @bp.route("/<int:response_id>", methods=["GET", "POST"])
-@staff_page(*MANAGERS)
+@staff_page()
 def edit(response_id: int):
-    template = service.get_template(response_id)
+    template = service.template_to_edit(actor=current_user, template_id=response_id)
     form = TemplateForm(obj=template)
     if request.method == "GET":
         form.load(template)
@@ -109,13 +112,15 @@ def edit(response_id: int):
                                     **form.values())
             flash(_("Template saved."), "success")
             return redirect(url_for(".edit", response_id=template.id))
+        except Forbidden:
+            raise
         except ServiceError as exc:
             apply_form_errors(form, exc)
     return _editor(form, template)
 
 
 @bp.post("/<int:response_id>/delete")
-@staff_page(*MANAGERS)
+@staff_page()
 def delete(response_id: int):
     service.delete_template(actor=current_user, template_id=response_id)
     flash(_("Template deleted."), "success")

@@ -13,7 +13,7 @@ from app.customers.models import Organization
 from app.errors import ServiceError, ValidationFailed
 from app.extensions import db
 from app.routing import service
-from app.routing.choices import (
+from app.tickets.choices import (
     CHANNEL_LABELS,
     PRIORITY_LABELS,
     TYPE_LABELS,
@@ -22,7 +22,7 @@ from app.routing.choices import (
     optional,
     staff_choices,
 )
-from app.web.guards import apply_form_errors, staff_page
+from app.ui import apply_form_errors, staff_page
 
 bp = Blueprint("routing", __name__, url_prefix="/app/routing")
 WORDS_IN_LABELS = {"any": _l("subject or text"), "subject": _l("subject"), "body": _l("text")}

@@ -1,7 +1,6 @@
-"""SLA on tickets: due times on every change (the ticket hook), the breach sweep, and the
-"near or past breach" filter for the inbox."""
-from datetime import timedelta
-
+"""SLA on tickets: due times on every change (the ticket hook) and the breach sweep. The
+inbox's "near or past breach" filter reads the due times on the ticket (``app.tickets.display``).
+"""
 from sqlalchemy import and_, or_, select
 
 from app.db_types import utcnow
@@ -22,8 +21,8 @@ def _due_json(ticket) -> dict:
 
 
 def recompute_sla(ticket, reason: str, *, calendar=None, now=None) -> None:
-    """Pause or resume the clock, set the due times
-    from the priority's targets, and the breach flag (an event when it turns)."""
+    """Pause or resume the clock, set the due times from the priority's targets, and the
+    breach flag (an event when it turns)."""
     calendar = calendar or load_calendar()
     newly_breached = apply_sla(ticket, targets=targets_for(ticket.priority),
                                calendar=calendar, now=now or utcnow())
@@ -40,7 +39,7 @@ def overdue(now):
     """Open, not yet flagged tickets whose running clock has passed a due time."""
     return (select(Ticket)
             .where(Ticket.sla_breached.is_(False), Ticket.status.not_in(DONE_STATUSES),
-                   Ticket.deleted_at.is_(None))
+                   Ticket.deleted_at.is_(None), Ticket.spam.is_(False))
             .where(or_(and_(Ticket.first_response_at.is_(None),
                             Ticket.first_response_due_at < now),
                        and_(Ticket.sla_paused_at.is_(None), Ticket.resolution_due_at < now))))
@@ -69,12 +68,3 @@ def recompute_open_tickets() -> int:
     db.session.flush()
     return count
 
-
-def near_breach(stmt, within: timedelta = timedelta(hours=1), *, now=None):
-    """Narrow a ``select(Ticket)`` to open tickets past a due time or reaching one within
-    ``within`` — the inbox's "near or past breach" view. The caller orders and pages."""
-    horizon = (now or utcnow()) + within
-    first_due = and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at <= horizon)
-    resolution_due = and_(Ticket.sla_paused_at.is_(None), Ticket.resolution_due_at <= horizon)
-    return (stmt.where(Ticket.status.not_in(DONE_STATUSES))
-            .where(or_(Ticket.sla_breached.is_(True), first_due, resolution_due)))

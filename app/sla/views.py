@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from app.errors import ServiceError, ValidationFailed
 from app.extensions import db
-from app.routing.choices import PRIORITY_LABELS
 from app.sla import settings
 from app.sla.notify import settings_changed
-from app.web.guards import staff_page
+from app.tickets.choices import PRIORITY_LABELS
+from app.ui import staff_page
 from tenants.zones import timezone_names
 
 bp = Blueprint("sla", __name__, url_prefix="/app/sla")

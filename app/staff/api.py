@@ -1,14 +1,12 @@
-"""API: staff members, their roles and department rights."""
-from typing import Literal
-
+"""API: staff members, their roles and department rights. The service decides who may do
+what (403 for the others)."""
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from app.api.core import endpoint
 from app.api.limits import MAX_ITEMS, EmailAddress
 from app.api.pagination import ListQuery, paginate
-from app.staff import service
-from app.staff.invitations import invite_staff, send_invitation
+from app.languages import Language
+from app.staff import invitations, service
 from app.staff.models import Access, Role, Staff
 
 
@@ -23,7 +21,7 @@ class StaffIn(BaseModel):
     role: Role = "agent"
     password: str | None = Field(None, max_length=200, description=(
         "Without a password the person gets an invitation letter to choose one."))
-    language: Literal["ru", "en", "kk"] | None = None
+    language: Language | None = None
     departments: list[DepartmentRight] = Field([], max_length=MAX_ITEMS)
 
 
@@ -31,7 +29,7 @@ class StaffPatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = None
     password: str | None = Field(None, max_length=200)
-    language: Literal["ru", "en", "kk"] | None = None
+    language: Language | None = None
     active: bool | None = None
     departments: list[DepartmentRight] | None = Field(None, max_length=MAX_ITEMS)
 
@@ -65,15 +63,16 @@ def _rights(items: list[DepartmentRight] | None) -> dict[int, str] | None:
 @endpoint("/staff", "GET", summary="List staff", tag="staff", query=ListQuery,
           response=StaffList)
 def list_staff(staff, query: ListQuery):
-    return paginate(select(Staff), Staff.id, query, staff_json)
+    return paginate(service.read_staff(actor=staff), Staff.id, query, staff_json)
 
 
 @endpoint("/staff", "POST", summary="Add a staff member", tag="staff", body=StaffIn,
-          response=StaffOut, status=201, roles=("admin",), errors=(402, 404, 409))
+          response=StaffOut, status=201, errors=(402, 403, 404, 409))
 def create_staff(staff, data: StaffIn):
     if data.password is None:
-        member = invite_staff(actor=staff, name=data.name, email=data.email, role=data.role,
-                              language=data.language, access=_rights(data.departments))
+        member = invitations.invite_staff(actor=staff, name=data.name, email=data.email,
+                                          role=data.role, language=data.language,
+                                          access=_rights(data.departments))
     else:
         member = service.create_staff(actor=staff, name=data.name, email=data.email,
                                       password=data.password, role=data.role,
@@ -84,11 +83,11 @@ def create_staff(staff, data: StaffIn):
 @endpoint("/staff/<int:staff_id>", "GET", summary="Get a staff member", tag="staff",
           response=StaffOut, errors=(404,))
 def get_staff(staff, staff_id: int):
-    return staff_json(service.get_staff(staff_id))
+    return staff_json(service.view_staff(actor=staff, staff_id=staff_id))
 
 
 @endpoint("/staff/<int:staff_id>", "PATCH", summary="Change a staff member", tag="staff",
-          body=StaffPatch, response=StaffOut, roles=("admin",), errors=(404, 409))
+          body=StaffPatch, response=StaffOut, errors=(403, 404, 409))
 def update_staff(staff, staff_id: int, data: StaffPatch):
     member = service.update_staff(actor=staff, staff_id=staff_id, name=data.name,
                                   role=data.role, language=data.language,
@@ -98,13 +97,13 @@ def update_staff(staff, staff_id: int, data: StaffPatch):
 
 
 @endpoint("/staff/<int:staff_id>", "DELETE", summary="Remove a staff member (not the last admin)",
-          tag="staff", status=204, roles=("admin",), errors=(404, 409))
+          tag="staff", status=204, errors=(403, 404, 409))
 def delete_staff(staff, staff_id: int):
     service.delete_staff(actor=staff, staff_id=staff_id)
 
 
 @endpoint("/staff/<int:staff_id>/invitation", "POST",
           summary="Send the invitation letter again (earlier links stop working)", tag="staff",
-          status=204, roles=("admin",), errors=(404,))
+          status=204, errors=(403, 404))
 def resend_invitation(staff, staff_id: int):
-    send_invitation(actor=staff, staff=service.get_staff(staff_id))
+    invitations.resend_invitation(actor=staff, staff_id=staff_id)

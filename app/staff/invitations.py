@@ -13,7 +13,8 @@ from app.events.service import record_event
 from app.extensions import db
 from app.staff.links import OneTimeLink, digest, find_open_link, set_password_by_link
 from app.staff.models import Staff
-from app.staff.service import create_staff
+from app.staff.roles import require_role
+from app.staff.service import EDITORS, create_staff, get_staff
 from integrations.mail.outbox import send_mail
 from tenants.resolve import current_tenant
 
@@ -28,15 +29,25 @@ class StaffInvitation(OneTimeLink, db.Model):
 
 def invite_staff(*, actor, name: str, email: str, role: str = "agent",
                  language: str | None = None, access: dict[int, str] | None = None) -> Staff:
-    """Create the staff member without a password and e-mail them a link to choose one."""
+    """Create the staff member without a password and e-mail them a link to choose one
+    (admins, as for every staff change)."""
     staff = create_staff(actor=actor, name=name, email=email, password=None, role=role,
                          language=language, access=access)
     send_invitation(actor=actor, staff=staff)
     return staff
 
 
+def resend_invitation(*, actor, staff_id: int) -> Staff:
+    """Send staff member ``staff_id`` a fresh invitation (admins); earlier links stop working."""
+    require_role(actor, EDITORS)
+    staff = get_staff(staff_id)
+    send_invitation(actor=actor, staff=staff)
+    return staff
+
+
 def send_invitation(*, actor, staff: Staff) -> None:
-    """(Re)send the invitation letter; earlier links stop working."""
+    """(Re)send the invitation letter (admins); earlier links stop working."""
+    require_role(actor, EDITORS)
     db.session.execute(update(StaffInvitation).where(
         StaffInvitation.staff_id == staff.id, StaffInvitation.used_at.is_(None)
     ).values(expires_at=utcnow()))

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from app.auth.sessions import sign_in
 from app.errors import ServiceError
 from app.staff.invitations import accept_invitation, find_invitation
-from app.web.guards import apply_form_errors
+from app.ui import apply_form_errors
 from tenants import context
 from tenants.resolve import current_tenant
 

@@ -10,9 +10,8 @@ from app.db_types import Id, UtcDateTime, utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.staff.models import Staff
-from tenants import context
 from tenants.passwords import hash_password, password_problem
-from tenants.resolve import tenant_id_for
+from tenants.resolve import enter_tenant_for
 from tenants.scoping import TenantScoped
 
 
@@ -53,10 +52,8 @@ def find_open_link(model: type[OneTimeLink], resolver: str, token: str,
     ``gone_message`` is a lazy string: translating it picks the language, which may read the
     browser's session, and that must not happen before the link's tenant is entered."""
     token_hash = digest(token)
-    tenant_id = tenant_id_for(resolver, token_hash)
     link = staff = None
-    if tenant_id is not None:
-        context.set_tenant(tenant_id)
+    if enter_tenant_for(resolver, token_hash) is not None:
         link = db.session.scalar(select(model).where(model.token_hash == token_hash))
     if link is not None:
         staff = db.session.get(Staff, link.staff_id)

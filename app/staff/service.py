@@ -1,16 +1,56 @@
-"""Staff service functions: create/invite, update, role and department rights, removal."""
+"""Staff service functions: create/invite, update, role and department rights, removal.
+
+Rights, for the page and the API alike:
+
+* Reading the staff and their department rights — every staff member: the colleagues one
+  assigns, transfers and escalates to.
+* Adding (or inviting), changing and removing staff, their roles and department rights —
+  admins only. Staff are what the plan counts and charges for, and roles and department
+  rights decide who sees which customers' tickets: the account owner's decisions.
+* One's own name, language and password — everyone, for themselves (``update_profile``).
+
+The first admin is made by signup (``create_first_admin``), before anyone could act.
+"""
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app.auth.sessions import end_sessions, kept_session
 from app.departments.models import Department
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.languages import LANGUAGES
 from app.staff import signals
 from app.staff.models import ACCESS_LEVELS, ROLES, DepartmentAccess, Staff
+from app.staff.roles import ADMINS, EVERYONE, has_role, require_role
 from tenants.passwords import UNUSABLE_PASSWORD, hash_password, password_problem
+
+READERS = EVERYONE
+EDITORS = ADMINS
+
+
+def can_manage_staff(actor) -> bool:
+    """Whether ``actor`` may add, change or remove staff (pages hide the controls)."""
+    return has_role(actor, EDITORS)
+
+
+def read_staff(*, actor):
+    """The query of every staff member, for a staff member to read (unordered)."""
+    require_role(actor, READERS)
+    return select(Staff)
+
+
+def view_staff(*, actor, staff_id: int) -> Staff:
+    """One staff member, for a colleague to read (404 when they aren't there)."""
+    require_role(actor, READERS)
+    return get_staff(staff_id)
+
+
+def staff_to_edit(*, actor, staff_id: int) -> Staff:
+    """One staff member, for someone who may change them (the editing page)."""
+    require_role(actor, EDITORS)
+    return get_staff(staff_id)
 
 
 def normalize_email(raw: str) -> str:
@@ -34,8 +74,8 @@ def _check_fields(*, name: str | None = None, role: str | None = None,
         fields["name"] = _("Enter a name of 1–200 characters.")
     if role is not None and role not in ROLES:
         fields["role"] = _("Choose one of: %(values)s.", values=", ".join(ROLES))
-    if language is not None and language not in ("ru", "en", "kk"):
-        fields["language"] = _("Choose one of: %(values)s.", values="ru, en, kk")
+    if language is not None and language not in LANGUAGES:
+        fields["language"] = _("Choose one of: %(values)s.", values=", ".join(LANGUAGES))
     if fields:
         raise ValidationFailed(fields=fields)
 
@@ -54,6 +94,7 @@ def _check_access(access: dict[int, str]) -> None:
 
 def set_department_access(*, actor, staff: Staff, access: dict[int, str]) -> None:
     """Replace ``staff``'s department rights with ``{department_id: level}``."""
+    require_role(actor, EDITORS)
     _check_access(access)
     before = current_access(staff.id)
     if before == access:
@@ -81,6 +122,24 @@ def create_staff(*, actor, name: str, email: str, password: str | None, role: st
                  tenant_id: int | None = None) -> Staff:
     """Add a staff member to the current tenant (within the plan's staff limit).
     With ``password=None`` the account can't log in until an invitation is accepted."""
+    require_role(actor, EDITORS)
+    return _add_staff(actor=actor, name=name, email=email, password=password, role=role,
+                      language=language, access=access, tenant_id=tenant_id)
+
+
+def create_first_admin(*, name: str, email: str, password: str,
+                       language: str | None = None) -> Staff:
+    """The new tenant's first admin, made by signup; once the tenant has staff, only an
+    admin adds more (``create_staff``)."""
+    if db.session.scalar(select(Staff.id).limit(1)) is not None:
+        raise Forbidden()
+    return _add_staff(actor=None, name=name, email=email, password=password, role="admin",
+                      language=language)
+
+
+def _add_staff(*, actor, name: str, email: str, password: str | None, role: str,
+               language: str | None, access: dict[int, str] | None = None,
+               tenant_id: int | None = None) -> Staff:
     _check_fields(name=name, role=role, language=language)
     email = normalize_email(email)
     problem = None if password is None else password_problem(
@@ -114,7 +173,22 @@ def update_staff(*, actor, staff_id: int, name: str | None = None, role: str | N
                  language: str | None = None, password: str | None = None,
                  active: bool | None = None, access: dict[int, str] | None = None) -> Staff:
     """Change a staff member; the last active admin can't be demoted or deactivated."""
-    staff = get_staff(staff_id)
+    require_role(actor, EDITORS)
+    return _change(actor=actor, staff=get_staff(staff_id), name=name, role=role,
+                   language=language, password=password, active=active, access=access)
+
+
+def update_profile(*, actor, name: str | None = None, language: str | None = None,
+                   password: str | None = None) -> Staff:
+    """Change one's own name, language or password (every staff member, for themselves)."""
+    require_role(actor, EVERYONE)
+    return _change(actor=actor, staff=get_staff(actor.id), name=name, language=language,
+                   password=password)
+
+
+def _change(*, actor, staff: Staff, name: str | None = None, role: str | None = None,
+            language: str | None = None, password: str | None = None,
+            active: bool | None = None, access: dict[int, str] | None = None) -> Staff:
     _check_fields(name=name, role=role, language=language)
     losing_admin = staff.role == "admin" and staff.active and (
         (role is not None and role != "admin") or active is False)
@@ -153,6 +227,7 @@ def update_staff(*, actor, staff_id: int, name: str | None = None, role: str | N
 def delete_staff(*, actor, staff_id: int) -> None:
     """Remove a staff member; never the last admin. Someone tickets or messages refer to is
     deactivated instead (they can no longer log in; their history stays)."""
+    require_role(actor, EDITORS)
     staff = get_staff(staff_id)
     if staff.role == "admin" and staff.active and _admin_count() <= 1:
         raise Conflict(_("This is the last admin; make someone else an admin first."))
@@ -176,4 +251,5 @@ def staff_count() -> int:
 
 
 def list_staff() -> list[Staff]:
+    """Every staff member by name: for forms and lookups of code that has checked its actor."""
     return db.session.scalars(select(Staff).order_by(Staff.name)).all()

@@ -1,4 +1,5 @@
-"""Pages: staff (list, add, edit role and department rights, remove)."""
+"""Pages: staff (list, add, edit role and department rights, remove). Who may do what is
+the service's rule: a refused change is the 403 page."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,19 +9,15 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.departments.service import list_departments
-from app.errors import ServiceError, ValidationFailed
+from app.errors import Forbidden, ServiceError, ValidationFailed
 from app.extensions import db
-from app.staff import service
-from app.staff.invitations import invite_staff, send_invitation
-from app.staff.models import ACCESS_LEVELS
-from app.web.forms import LANGUAGE_CHOICES
-from app.web.guards import apply_form_errors, staff_page
+from app.languages import LANGUAGE_CHOICES
+from app.staff import invitations, service
+from app.staff.models import ACCESS_LEVELS, Staff
+from app.staff.roles import ACCESS_LABELS, ROLE_CHOICES
+from app.ui import apply_form_errors, staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/app/staff")
-
-ROLE_CHOICES = [("agent", _l("Agent")), ("manager", _l("Manager")), ("admin", _l("Admin"))]
-ACCESS_LABELS = {"": _l("No access"), "view": _l("View"), "reply": _l("Reply"),
-                 "manage": _l("Manage")}
 
 
 class StaffForm(FlaskForm):
@@ -68,7 +65,9 @@ def index():
     departments = list_departments()
     access = _offered_access(departments)
     access_error = None
-    if form.validate_on_submit() and current_user.is_admin:
+    members = db.session.scalars(service.read_staff(actor=current_user)
+                                 .order_by(Staff.name)).all()
+    if form.validate_on_submit():
         access_error = _missing_departments(form.role.data, departments, access)
         if access_error is None:
             try:
@@ -77,11 +76,14 @@ def index():
                       else _("An invitation was sent to %(email)s.", email=member.email),
                       "success")
                 return redirect(url_for(".index"))
+            except Forbidden:
+                raise
             except ServiceError as exc:
                 apply_form_errors(form, exc)
-    return render_template("staff/index.html", form=form, staff=service.list_staff(),
+    return render_template("staff/index.html", form=form, staff=members,
                            departments=departments, access=access, access_error=access_error,
-                           access_labels=ACCESS_LABELS)
+                           access_labels=ACCESS_LABELS,
+                           can_manage=service.can_manage_staff(current_user))
 
 
 def _add(form: StaffForm):
@@ -92,13 +94,13 @@ def _add(form: StaffForm):
               "access": _access_from_form()}
     if form.password.data:
         return service.create_staff(password=form.password.data, **fields)
-    return invite_staff(**fields)
+    return invitations.invite_staff(**fields)
 
 
 @bp.route("/<int:staff_id>", methods=["GET", "POST"])
-@staff_page("admin")
+@staff_page()
 def edit(staff_id: int):
-    member = service.get_staff(staff_id)
+    member = service.staff_to_edit(actor=current_user, staff_id=staff_id)
     form = StaffForm(obj=member)
     del form.email  # the e-mail is the login; it is not changed here
     if request.method == "GET":
@@ -111,6 +113,8 @@ def edit(staff_id: int):
                                  access=_access_from_form())
             flash(_("Saved."), "success")
             return redirect(url_for(".index"))
+        except Forbidden:
+            raise
         except ServiceError as exc:
             apply_form_errors(form, exc)
     return render_template("staff/edit.html", form=form, member=member,
@@ -120,23 +124,22 @@ def edit(staff_id: int):
 
 
 @bp.post("/<int:staff_id>/delete")
-@staff_page("admin")
+@staff_page()
 def delete(staff_id: int):
     try:
         service.delete_staff(actor=current_user, staff_id=staff_id)
         flash(_("Staff member removed."), "success")
     except ServiceError as exc:
         db.session.rollback()
-        if exc.status == 404:
+        if exc.status in (403, 404):
             raise
         flash(str(exc.message), "error")
     return redirect(url_for(".index"))
 
 
 @bp.post("/<int:staff_id>/invite")
-@staff_page("admin")
+@staff_page()
 def resend_invitation(staff_id: int):
-    member = service.get_staff(staff_id)
-    send_invitation(actor=current_user, staff=member)
+    member = invitations.resend_invitation(actor=current_user, staff_id=staff_id)
     flash(_("An invitation was sent to %(email)s.", email=member.email), "success")
     return redirect(url_for(".index"))

@@ -30,8 +30,8 @@ def page_json(result) -> dict:
 def list_tickets(staff, query: TicketListQuery):
     filters = {name: getattr(query, name) for name in FILTERS}
     cursor = cursor_of(query)
-    # deferred/deleted/archived: false hides them (the inbox), true shows only them.
-    flags = {"deferred": query.deferred, "deleted": query.deleted,
+    # deferred/deleted/archived/spam: false hides them (the inbox), true shows only them.
+    flags = {"deferred": query.deferred, "deleted": query.deleted, "spam": query.spam,
              "archived": True if query.archived else (None if query.q else False)}
     result = service.list_tickets(staff, cursor=cursor, limit=query.limit, q=query.q,
                                   **filters, **flags)

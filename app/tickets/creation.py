@@ -9,17 +9,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.attachments import service as files_service
-from app.customers.service import register_requester
+from app.customers.registration import register_requester
 from app.db_types import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
 from app.staff.models import Staff
-from app.tickets import fields, search, signals
+from app.tickets import fields, signals
 from app.tickets.access import level_in
 from app.tickets.constants import CHANNELS, PRIORITIES, STATUSES, TYPES
 from app.tickets.models import Message, Ticket
-from app.tickets.numbering import next_ticket_number
 from app.tickets.sanitize import BODY_FORMATS, TEXT, prepare_body
 from app.tickets.validation import (
     assignee_or_error,
@@ -28,6 +27,7 @@ from app.tickets.validation import (
     clean_tags,
     department_or_404,
 )
+from app.tickets.writing import write_new_ticket
 from tenants import context
 
 # Channels where a person fills in a form we control; mail can't be made to fill fields.
@@ -111,11 +111,11 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
     values = fields.clean_values(draft.custom_fields,
                                  enforce_required=channel in _FORM_CHANNELS)
     tenant_id = context.current_tenant_id()
-    admitted = signals.admitted(tenant_id)
+    admitted = draft.spam or signals.admitted(tenant_id)  # spam takes no place in the quota
 
     now = utcnow()
     ticket = Ticket(
-        number=next_ticket_number(tenant_id), subject=draft.subject, customer_id=customer.id,
+        tenant_id=tenant_id, subject=draft.subject, customer_id=customer.id,
         organization_id=draft.organization_id, department_id=draft.department_id,
         assignee_id=draft.assignee_id,
         type=check_choice("type", draft.type, TYPES, optional=True),
@@ -123,26 +123,23 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
         status=status or "new", channel=channel, tags=clean_tags(draft.tags),
         custom_fields=values, received_at=received_at or now, created_at=now, updated_at=now,
         deferred=not admitted, routing_rule_id=draft.routing_rule_id, escalation_level=1,
-        version=1, sla_paused_seconds=0, sla_breached=False)
-    db.session.add(ticket)
-    db.session.flush()
-    # The requester is at hand: spare readers of the new ticket a lookup.
-    set_committed_value(ticket, "customer", customer)
-    message = Message(ticket_id=ticket.id, author_kind="customer", customer_id=customer.id,
+        version=1, sla_paused_seconds=0, sla_breached=False, spam=draft.spam)
+    with db.session.no_autoflush:  # SLA sets the due times, written with the ticket
+        signals.changed(ticket, "created")
+    message = Message(tenant_id=tenant_id, author_kind="customer", customer_id=customer.id,
                       staff_id=actor.id if isinstance(actor, Staff) else None,
                       author_name=customer.display_name, body_html=body_html,
                       body_text=body_text, internal=False, ticket_version=1, created_at=now)
-    db.session.add(message)
-    db.session.flush()
+    write_new_ticket(ticket, message)
+    # The requester is at hand: spare readers of the new ticket a lookup.
+    set_committed_value(ticket, "customer", customer)
     stored = files_service.store_files(checked_files, actor=actor, ticket=ticket, message=message)
     files_service.claim_uploads(uploads, ticket=ticket, message=message)
-    search.reindex(ticket)
     record_event(_actor_for_event(actor, customer), "ticket.created", ticket, {
         "number": ticket.number, "channel": channel, "subject": ticket.subject,
         "requester": customer.email, "department_id": ticket.department_id,
         "assignee_id": ticket.assignee_id, "priority": ticket.priority, "type": ticket.type,
         "deferred": ticket.deferred, "routing_rule_id": ticket.routing_rule_id,
         "attachments": len(stored) + len(uploads)})
-    signals.changed(ticket, "created")
     signals.created(ticket)
     return NewTicket(ticket, message, sorted(stored + list(uploads), key=lambda a: a.id))

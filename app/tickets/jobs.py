@@ -1,4 +1,4 @@
-"""Periodic ticket work for ``rq cron`` (declared in app/jobs/schedule.py)."""
+"""Periodic ticket work for ``rq cron`` (declared in app/schedule.py)."""
 from datetime import timedelta
 
 from sqlalchemy import select

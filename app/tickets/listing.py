@@ -11,10 +11,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.customers.models import Customer
 from app.extensions import db
 from app.staff.models import Staff
-from app.tickets import search
+from app.tickets import rows, search
 from app.tickets.access import visible_tickets
 from app.tickets.constants import PRIORITIES, STATUSES, TYPES
 from app.tickets.models import Ticket
+from app.tickets.rows import TicketRow
 from app.tickets.validation import check_choice
 
 MAX_PAGE = 100
@@ -22,7 +23,7 @@ MAX_PAGE = 100
 
 @dataclass
 class TicketPage:
-    items: list[Ticket]
+    items: list[TicketRow]
     next_cursor: int | None  # the id to continue below, or None at the end
 
 
@@ -52,11 +53,12 @@ def ticket_query(staff: Staff, *, status=None, priority=None, type=None,
                  requester_email: str | None = None, customer_id: int | None = None,
                  organization_id: int | None = None, deferred: bool | None = False,
                  deleted: bool | None = False, archived: bool | None = False,
-                 q: str | None = None, escalation_level: int | None = None) -> Select:
+                 spam: bool | None = False, q: str | None = None,
+                 escalation_level: int | None = None) -> Select:
     """``select(Ticket)`` for what ``staff`` may see, filtered. ``status``/``priority``/
     ``type`` take one value, a list, or a comma-separated string; unknown values are a 422.
-    ``deferred``/``deleted``/``archived``: False hides them (the default), True shows only
-    them, None both."""
+    ``deferred``/``deleted``/``archived``/``spam``: False hides them (the default), True shows
+    only them, None both."""
     stmt = visible_tickets(staff)
     statuses = _as_list("status", status, STATUSES)
     if statuses:
@@ -89,6 +91,8 @@ def ticket_query(staff: Staff, *, status=None, priority=None, type=None,
         stmt = stmt.where(Ticket.escalation_level == escalation_level)
     if deferred is not None:
         stmt = stmt.where(Ticket.deferred if deferred else ~Ticket.deferred)
+    if spam is not None:  # few rows: a filter on the inbox walks, ix_tickets_spam for the view
+        stmt = stmt.where(Ticket.spam if spam else ~Ticket.spam)
     stmt = _tristate(stmt, Ticket.deleted_at, deleted)
     stmt = _tristate(stmt, Ticket.archived_at, archived)
     if q and q.strip():
@@ -100,34 +104,29 @@ def ticket_query(staff: Staff, *, status=None, priority=None, type=None,
 
 
 def page(stmt: Select, *, cursor: int | None = None, limit: int = 50) -> TicketPage:
-    """One keyset page of ``stmt`` by id descending: cost stays flat however deep."""
+    """One keyset page of ``stmt`` by id descending: cost stays flat however deep. The rows
+    are ``TicketRow``s (read-only, see ``app.tickets.rows``), not ``Ticket`` entities."""
     limit = max(1, min(limit, MAX_PAGE))
     if cursor is not None:
         stmt = stmt.where(Ticket.id < cursor)
     options = stmt.get_execution_options()
     if options.get("ticket_search"):
         q, clause = options["ticket_search"]
-        rows = search.search_rows(stmt, q, clause, cursor=cursor, want=limit + 1)
+        found = search.search_rows(stmt, q, clause, cursor=cursor, want=limit + 1)
     elif options.get("ticket_statuses"):
-        rows = _per_status(stmt, *options["ticket_statuses"], want=limit + 1)
+        # PostgreSQL 15 can't read an index in id order under an IN list on the status
+        # column, and sorting every active ticket of a large tenant costs far more: each
+        # status gets its own ordered walk of the (tenant, status, id) index, merged in the
+        # same statement. The IN condition is taken out of each walk (``status = …``).
+        statuses, in_statuses = options["ticket_statuses"]
+        base = search.without(stmt, in_statuses)
+        found = rows.fetch(*(base.where(Ticket.status == status) for status in statuses),
+                           limit=limit + 1)
     else:
-        rows = db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return TicketPage(items=rows, next_cursor=rows[-1].id if more and rows else None)
-
-
-def _per_status(stmt: Select, statuses: tuple, in_statuses, *, want: int) -> list[Ticket]:
-    """Newest first over several statuses: one ordered walk of the (tenant, status, id)
-    index per status, merged. PostgreSQL 15 can't read an index in id order under an IN
-    list on the status column, and sorting every active ticket of a large tenant costs far
-    more. The IN condition is taken out of each walk (``status = …`` replaces it)."""
-    base = search.without(stmt, in_statuses)
-    rows: list[Ticket] = []
-    for status in statuses:
-        rows += db.session.scalars(base.where(Ticket.status == status)
-                                   .order_by(Ticket.id.desc()).limit(want)).all()
-    return sorted(rows, key=lambda t: t.id, reverse=True)[:want]
+        found = rows.fetch(stmt, limit=limit + 1)
+    more = len(found) > limit
+    found = found[:limit]
+    return TicketPage(items=found, next_cursor=found[-1].id if more and found else None)
 
 
 def list_tickets(staff: Staff, *, cursor: int | None = None, limit: int = 50,

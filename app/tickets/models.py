@@ -70,6 +70,9 @@ class Ticket(TenantScoped, db.Model):
                      "status", "id"),
         Index("ix_tickets_customer", "tenant_id", "customer_id", "id"),
         Index("ix_tickets_deleted", "tenant_id", "deleted_at"),
+        # The spam view: the few requests a stop list held back (app/spam).
+        Index("ix_tickets_spam", "tenant_id", "id", postgresql_where=text("spam"),
+              sqlite_where=text("spam")),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -94,6 +97,10 @@ class Ticket(TenantScoped, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Held back by a stop list: kept, out of the daily views until "not spam" (app/spam).
+    spam: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The website vouched for the requester's address (the widget's identity verification).
+    requester_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger)
     escalation_level: Mapped[int] = mapped_column(Integer, default=1)
     # Bumped on every public message and status change: the composer sends the version it
@@ -147,6 +154,11 @@ class Message(TenantScoped, db.Model):
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # Only for writing a new ticket and its first message in one flush (the ticket's id is
+    # filled in); reading it would be a hidden query, so that raises.
+    ticket: Mapped[Ticket] = relationship(
+        Ticket, primaryjoin="foreign(Message.ticket_id) == Ticket.id", lazy="raise_on_sql")
 
 
 class TicketLink(TenantScoped, db.Model):

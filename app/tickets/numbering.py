@@ -14,5 +14,7 @@ _NEXT = text(
 
 
 def next_ticket_number(tenant_id: int) -> int:
-    """The next number for ``tenant_id`` (1, 2, 3 …), inside the caller's transaction."""
-    return int(db.session.execute(_NEXT, {"tenant_id": tenant_id}).scalar_one())
+    """The next number for ``tenant_id`` (1, 2, 3 …), inside the caller's transaction.
+    Nothing pending needs writing first: no autoflush (it goes out with the ticket)."""
+    with db.session.no_autoflush:
+        return int(db.session.execute(_NEXT, {"tenant_id": tenant_id}).scalar_one())

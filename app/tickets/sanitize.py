@@ -11,6 +11,11 @@ Every body arrives with a declared format, never a guess from its content:
   content, every event handler attribute (they are not on the list) and any URL whose
   scheme is not http, https or mailto — so ``javascript:`` and ``data:`` links lose their
   href.
+
+This module is the code's only use of nh3, with one allow-list for all HTML that is kept:
+replies, e-mail, knowledge-base articles (from Markdown) and response templates
+(``placeholders=True`` while one is stored), so a template holds nothing a reply could not;
+``html_to_text`` keeps no markup at all.
 """
 import html
 import re
@@ -18,9 +23,9 @@ import re
 import nh3
 
 TAGS = {
-    "a", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "hr",
-    "i", "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody",
-    "td", "th", "thead", "tr", "u", "ul",
+    "a", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
 }
 ATTRIBUTES = {
     "a": {"href", "title"},
@@ -39,10 +44,13 @@ BODY_FORMATS = (TEXT, HTML)
 _URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
 
-_BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/h[1-4]|/tr|/blockquote|/pre)\s*>")
+_BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/li|/h[1-6]|/tr|/blockquote|/pre)\s*>")
 
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:|/(?!/)|#)", re.IGNORECASE)
+# A stored response template may link to a placeholder ("{{ticket.status_url}}"); the link is
+# judged as a URL again once the placeholder is filled in (app/responses/render.py).
+_PLACEHOLDER_URL = re.compile(r"^\{\{[^{}]*\}\}")
 
 
 def _only_plain_urls(tag: str, attribute: str, value: str) -> str | None:
@@ -53,11 +61,20 @@ def _only_plain_urls(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(raw: str) -> str:
-    """Keep formatting, drop anything that could run script or phone home in a hidden way."""
+def _urls_or_placeholders(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src") and _PLACEHOLDER_URL.match(value.strip()):
+        return value
+    return _only_plain_urls(tag, attribute, value)
+
+
+def sanitize_html(raw: str, *, placeholders: bool = False) -> str:
+    """Keep formatting, drop anything that could run script or phone home in a hidden way.
+    With ``placeholders`` (a response template being stored) a link or image may also start
+    with a ``{{placeholder}}``."""
     return nh3.clean(raw or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel=LINK_REL, strip_comments=True,
-                     attribute_filter=_only_plain_urls)
+                     attribute_filter=_urls_or_placeholders if placeholders
+                     else _only_plain_urls)
 
 
 def normalize_text(text: str) -> str:

@@ -79,6 +79,7 @@ class TicketListQuery(ListQuery):
     deferred: bool = Field(False, description="true: only tickets deferred by the daily quota")
     deleted: bool = Field(False, description="true: the trash")
     archived: bool = Field(False, description="true: the archive")
+    spam: bool = Field(False, description="true: the spam view (held by a stop list)")
 
 
 # Fields the handler needs are checked after the ticket is found, so a ticket that isn't
@@ -141,6 +142,8 @@ class TicketOut(BaseModel):
     requester: RequesterOut
     tags: list[str]
     deferred: bool
+    spam: bool = Field(description="held by a stop list: out of the daily views until "
+                       "POST /tickets/{number}/not-spam")
     created_at: str
     first_response_at: str | None
     resolved_at: str | None
@@ -152,6 +155,8 @@ class TicketOut(BaseModel):
     custom_fields: dict[str, Any]
     escalation_level: int
     version: int
+    requester_verified: bool = Field(description="the website vouched for the requester's "
+                                     "address (the widget's identity verification)")
     deleted: bool
     archived: bool
     merged_into: int | None

@@ -10,23 +10,45 @@ which the ORM guard and RLS keep to the current tenant.
 """
 import re
 
-from sqlalchemy import BigInteger, Integer, Select, column, func, literal, select, text, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    any_,
+    column,
+    func,
+    literal,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.tickets.models import Message, Ticket
+from app.tickets.rows import TicketRow, fetch
 from tenants import context
 
 # Keep a ticket's document well under PostgreSQL's 1 MB tsvector limit.
 MAX_INDEXED_CHARS = 200_000
 
+
+def document_sql(subject: str, body: str, tenant_id: str) -> str:
+    """The SQL of a ticket's search document from three SQL expressions: its subject, its
+    conversation's text and its tenant id (shared by ``reindex`` and the write of a new
+    ticket, so the two build the same document)."""
+    return (f"setweight(to_tsvector('english', {subject}), 'A') "
+            f"|| setweight(to_tsvector('russian', {subject}), 'A') "
+            f"|| to_tsvector('english', left(coalesce({body}, ''), {MAX_INDEXED_CHARS})) "
+            f"|| to_tsvector('russian', left(coalesce({body}, ''), {MAX_INDEXED_CHARS})) "
+            f"|| array_to_tsvector(ARRAY['__t' || {tenant_id}])")
+
+
 _REINDEX_PG = text(f"""
     INSERT INTO ticket_search (ticket_id, tenant_id, document)
     SELECT tickets.id, tickets.tenant_id,
-        setweight(to_tsvector('english', tickets.subject), 'A')
-        || setweight(to_tsvector('russian', tickets.subject), 'A')
-        || to_tsvector('english', left(coalesce(b.body, ''), {MAX_INDEXED_CHARS}))
-        || to_tsvector('russian', left(coalesce(b.body, ''), {MAX_INDEXED_CHARS}))
-        || array_to_tsvector(ARRAY['__t' || tickets.tenant_id])
+        {document_sql("tickets.subject", "b.body", "tickets.tenant_id")}
     FROM tickets, (SELECT string_agg(body_text, ' ' ORDER BY id) AS body FROM messages
                    WHERE tenant_id = :tenant_id AND ticket_id = :ticket_id) AS b
     WHERE tickets.tenant_id = :tenant_id AND tickets.id = :ticket_id
@@ -82,9 +104,11 @@ def matches(q: str):
 # Searching newest-first is either "walk the newest tickets and test each" (cheap for
 # common words, hopeless for rare ones) or "ask the GIN index, then sort" (the reverse), and
 # through row-level security the planner can't tell which. So a page is found in explicit,
-# bounded steps, each an index lookup the planner can't turn into a scan of everything:
-#   - a large tenant first tests its newest SEARCH_WINDOW tickets (ids from its own index,
-#     documents by primary key);
+# bounded steps, each one statement the planner can't turn into a scan of everything, and
+# none of them ships a list of ids to the application and back:
+#   - a large tenant first walks its newest SEARCH_WINDOW tickets newest first, testing each
+#     ticket's own document (by primary key) as it goes, and stops as soon as the page is
+#     full — a common word costs a page's worth of rows;
 #   - then the GIN index lists the matches further down — narrowed to the tenant inside the
 #     index by the tenant lexeme — and the newest of them are fetched by primary key;
 #   - words too common for that list (with filters that hide most matches) go on window by
@@ -107,81 +131,99 @@ def without(stmt: Select, clause) -> Select:
     return base
 
 
-def _window_ids(below: int | None) -> list[int]:
-    """The tenant's next SEARCH_WINDOW ticket ids below ``below``, newest first. The row
+def _document_matches(q: str):
+    """A condition on tickets: the ticket's own document matches ``q``. A scalar subquery,
+    which PostgreSQL evaluates row by row as the walk reaches each ticket (it never turns
+    one into a join or a scan of the GIN index)."""
+    return text(f"(SELECT document @@ {_TSQUERY} FROM ticket_search WHERE tenant_id = "
+                f":search_tenant AND ticket_id = tickets.id)").bindparams(
+        search_q=q, search_tenant=context.current_tenant_id())
+
+
+def _window(below: int | None) -> Select:
+    """The tenant's newest SEARCH_WINDOW ticket ids below ``below``, newest first. The row
     comparison on (tenant_id, id) keeps the walk on the tenant's own index."""
+    walked = aliased(Ticket)
     tenant = literal(context.current_tenant_id(), BigInteger)
     bound = literal(below if below is not None else 2**62, BigInteger)
-    return list(db.session.scalars(
-        select(Ticket.id).where(tuple_(Ticket.tenant_id, Ticket.id) < tuple_(tenant, bound))
-        .order_by(Ticket.tenant_id.desc(), Ticket.id.desc()).limit(SEARCH_WINDOW)))
+    return (select(walked.id).where(tuple_(walked.tenant_id, walked.id) < tuple_(tenant, bound))
+            .order_by(walked.tenant_id.desc(), walked.id.desc()).limit(SEARCH_WINDOW))
 
 
-def _matching(q: str, ids: list[int]) -> list[int]:
-    found = text(f"SELECT ticket_id FROM ticket_search WHERE tenant_id = :search_tenant AND "
-                 f"ticket_id = ANY(CAST(:ids AS bigint[])) AND document @@ {_TSQUERY}")
-    return sorted(db.session.scalars(found, {"search_tenant": context.current_tenant_id(),
-                                             "ids": ids, "search_q": q}), reverse=True)
+def _window_start(below: int | None):
+    """The lowest id of the window below ``below`` (NULL when no ticket is left)."""
+    ids = _window(below).subquery()
+    return select(func.min(ids.c.id)).scalar_subquery()
 
 
-def _candidates(q: str, below: int | None) -> list[int]:
-    """Matching ids (below ``below``) from the GIN index, at most MAX_CANDIDATES + 1. Each
-    document carries its tenant's lexeme (``__t<id>``, which the text parser never makes:
-    it splits on underscores), so the index drops other tenants' matches itself."""
+def _window_end(below: int | None) -> int | None:
+    """Where the next window starts: the SEARCH_WINDOW-th id below ``below``, or None when
+    the window below ``below`` held the tenant's oldest ticket."""
+    return db.session.scalar(_window(below).offset(SEARCH_WINDOW - 1).limit(1))
+
+
+def _candidates(q: str, below: int | None) -> tuple[int, list[int]]:
+    """How many documents below ``below`` match (counted up to MAX_CANDIDATES + 1) and the
+    newest _CHUNK of their ids, from the GIN index. Each document carries its tenant's lexeme
+    (``__t<id>``, which the text parser never makes: it splits on underscores), so the index
+    drops other tenants' matches itself."""
     tenant_id = context.current_tenant_id()
-    found = text(f"SELECT ticket_id FROM ticket_search WHERE tenant_id = :search_tenant "
-                 f"AND ticket_id < :below AND document @@ ({_TSQUERY} "
-                 f"&& CAST(:tenant_lexeme AS tsquery)) LIMIT :cap")
-    return list(db.session.scalars(found, {
+    found = text(f"WITH found AS MATERIALIZED (SELECT ticket_id FROM ticket_search "
+                 f"WHERE tenant_id = :search_tenant AND ticket_id < :below AND document @@ "
+                 f"({_TSQUERY} && CAST(:tenant_lexeme AS tsquery)) LIMIT :cap) "
+                 f"SELECT (SELECT count(*) FROM found), ARRAY(SELECT ticket_id FROM found "
+                 f"ORDER BY ticket_id DESC LIMIT :chunk)")
+    count, newest = db.session.execute(found, {
         "search_tenant": tenant_id, "below": below if below is not None else 2**62,
-        "search_q": q, "tenant_lexeme": f"'__t{tenant_id}'", "cap": MAX_CANDIDATES + 1}))
-
-
-def _fetch(base: Select, ids: list[int], rows: list, want: int) -> None:
-    """Add the tickets of ``base`` among ``ids`` (newest first) to ``rows``, up to ``want``."""
-    ids = sorted(ids, reverse=True)
-    for start in range(0, len(ids), _CHUNK):
-        if len(rows) >= want:
-            return
-        rows += db.session.scalars(base.where(Ticket.id.in_(ids[start:start + _CHUNK]))
-                                   .order_by(Ticket.id.desc()).limit(want - len(rows))).all()
+        "search_q": q, "tenant_lexeme": f"'__t{tenant_id}'", "cap": MAX_CANDIDATES + 1,
+        "chunk": _CHUNK}).one()
+    return count, list(newest)
 
 
 def _walk(base: Select, q: str, rows: list, below: int | None, want: int,
           windows: int) -> tuple[int | None, bool]:
-    """Test up to ``windows`` windows of newest tickets; returns (where it stopped, done)."""
+    """Walk up to ``windows`` windows of newest tickets, adding the matching tickets of
+    ``base`` to ``rows``; returns (where it stopped, done)."""
     for _ in range(windows):
-        ids = _window_ids(below)
-        if ids:
-            _fetch(base, _matching(q, ids), rows, want)
-        if len(rows) >= want or len(ids) < SEARCH_WINDOW:
+        window = base.where(Ticket.id >= _window_start(below), _document_matches(q))
+        if below is not None:
+            window = window.where(Ticket.id < below)
+        rows += fetch(window, limit=want - len(rows))
+        if len(rows) >= want:
             return below, True
-        below = ids[-1]
+        end = _window_end(below)
+        if end is None:  # that window reached the tenant's oldest ticket
+            return below, True
+        below = end
     return below, False
 
 
 def search_rows(stmt: Select, q: str, clause, *, cursor: int | None,
-                want: int) -> list[Ticket]:
+                want: int) -> list[TicketRow]:
     """Up to ``want`` tickets of ``stmt`` (which holds the search ``clause`` and the cursor),
     newest first, in bounded steps however common or rare the words are."""
     if _dialect() != "postgresql":
-        return list(db.session.scalars(stmt.order_by(Ticket.id.desc()).limit(want)))
+        return fetch(stmt, limit=want)
     # Every step is small; parallel workers cost more to start (milliseconds) than they save.
     db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     base = without(stmt, clause)
-    rows: list[Ticket] = []
+    rows: list[TicketRow] = []
     below = cursor
     if (db.session.scalar(select(func.max(Ticket.number))) or 0) > LARGE_TENANT:
         below, done = _walk(base, q, rows, below, want, windows=1)
         if done:
             return rows
-    candidates = _candidates(q, below)
-    if len(candidates) <= MAX_CANDIDATES:
-        _fetch(base, candidates, rows, want)
+    count, newest = _candidates(q, below)
+    if count <= MAX_CANDIDATES:
+        while newest:
+            rows += fetch(base.where(Ticket.id == any_(literal(newest, ARRAY(BigInteger)))),
+                          limit=want - len(rows))
+            if len(rows) >= want or len(newest) < _CHUNK:
+                break
+            _count, newest = _candidates(q, newest[-1])
         return rows
     below, done = _walk(base, q, rows, below, want, windows=MAX_WINDOWS)
     if not done:  # a very common word that the filters nearly all hide: scan on
         rest = stmt if below is None else stmt.where(Ticket.id < below)
-        rows += db.session.scalars(rest.order_by(Ticket.id.desc())
-                                   .limit(want - len(rows))).all()
+        rows += fetch(rest, limit=want - len(rows))
     return rows

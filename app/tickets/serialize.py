@@ -5,6 +5,7 @@ from app.extensions import db
 from app.tickets.conversation import messages_of
 from app.tickets.housekeeping import linked_tickets
 from app.tickets.models import Message, Ticket
+from app.tickets.rows import TicketRow
 
 
 def _iso(value):
@@ -19,7 +20,7 @@ def message_json(message: Message, files: list | None = None) -> dict:
             "attachments": [attachment_json(a) for a in files or []]}
 
 
-def ticket_json(ticket: Ticket, *, messages: bool = True,
+def ticket_json(ticket: Ticket | TicketRow, *, messages: bool = True,
                 conversation: list[tuple[Message, list]] | None = None) -> dict:
     """The API's ticket. Lists leave out ``messages`` (and links) to stay fast.
     ``conversation``: the ticket's messages with their attachments when the caller already
@@ -31,7 +32,7 @@ def ticket_json(ticket: Ticket, *, messages: bool = True,
         "department_id": ticket.department_id, "assignee_id": ticket.assignee_id,
         "requester": {"email": customer.email if customer else None,
                       "name": customer.name if customer else None},
-        "tags": list(ticket.tags or []), "deferred": ticket.deferred,
+        "tags": list(ticket.tags or []), "deferred": ticket.deferred, "spam": ticket.spam,
         "created_at": _iso(ticket.created_at), "first_response_at": _iso(ticket.first_response_at),
         "resolved_at": _iso(ticket.resolved_at), "closed_at": _iso(ticket.closed_at),
         # Beyond API.md's list:
@@ -39,13 +40,16 @@ def ticket_json(ticket: Ticket, *, messages: bool = True,
         "organization_id": ticket.organization_id, "customer_id": ticket.customer_id,
         "custom_fields": dict(ticket.custom_fields or {}),
         "escalation_level": ticket.escalation_level, "version": ticket.version,
+        "requester_verified": ticket.requester_verified,
         "deleted": ticket.deleted_at is not None, "archived": ticket.archived_at is not None,
         "merged_into": None,
         "sla": {"first_response_due_at": _iso(ticket.first_response_due_at),
                 "resolution_due_at": _iso(ticket.resolution_due_at),
                 "breached": ticket.sla_breached},
     }
-    if ticket.merged_into_id is not None:
+    if isinstance(ticket, TicketRow):  # a list's row holds the survivor's number
+        out["merged_into"] = ticket.merged_into_number
+    elif ticket.merged_into_id is not None:
         survivor = db.session.get(Ticket, ticket.merged_into_id)
         out["merged_into"] = survivor.number if survivor else None
     if conversation is not None:

@@ -10,8 +10,9 @@ receivers must not depend on one another. The order between stages is what matte
 ``create_ticket`` fixes it by sending them one after the other:
 
 1. ``ticket_drafted`` (``draft``): receivers may change the draft — routing sets department,
-   priority, type, assignee and tags. It comes first so that routed values are validated
-   like typed ones, and so that the quota is only taken for a ticket that will be written.
+   priority, type, assignee and tags; the stop lists (app/spam) set ``spam``. It comes first
+   so that routed values are validated like typed ones, and so that the quota is only taken
+   for a ticket that will be written (a spam ticket takes none).
 2. ``ticket_admitting`` (``tenant_id``): each receiver returns whether the ticket may go
    live now (billing: suspension and the daily quota). If any returns False the ticket is
    still stored (nothing a customer sends is lost) but ``deferred``. Every receiver is
@@ -51,6 +52,7 @@ class TicketDraft:
     assignee_id: int | None = None
     tags: list[str] = field(default_factory=list)
     routing_rule_id: int | None = None
+    spam: bool = False  # stored, but held out of the daily views
 
 
 def draft_ticket(draft: TicketDraft) -> None:

@@ -13,26 +13,19 @@ from app.extensions import db
 from app.tickets import service
 from app.tickets import views_actions as _actions  # noqa: F401  (registers routes)
 from app.tickets import views_ticket as _ticket  # noqa: F401  (registers routes)
+from app.tickets.display import due_state, names_by_id, people
 from app.tickets.fields import list_fields
 from app.tickets.sanitize import TEXT
-from app.tickets.views_base import (
-    bp,
-    custom_field_values,
-    int_or_none,
-    names_by_id,
-    people,
-    tags_from,
-)
+from app.tickets.views_base import bp, custom_field_values, tags_from
 from app.tickets.views_inbox import (
     DEFAULT_VIEW,
     FILTERS,
     VIEWS,
     VIEWS_BY_KEY,
     chosen_filters,
-    due_state,
     inbox_page,
 )
-from app.web.guards import staff_page
+from app.ui import int_or_none, staff_page
 
 __all__ = ["bp"]
 

@@ -14,11 +14,10 @@ from app.tickets.views_base import (
     custom_field_values,
     done,
     fail,
-    int_or_none,
     tags_from,
     wants_fragment,
 )
-from app.web.guards import staff_page
+from app.ui import int_or_none, staff_page
 
 # field → (service function, its keyword argument)
 QUICK = {

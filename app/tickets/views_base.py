@@ -7,10 +7,9 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.departments.service import list_departments
 from app.errors import ServiceError
 from app.extensions import db
-from app.staff.service import list_staff
+from app.tickets.access import department_rights
 from app.tickets.constants import (
     CHANNEL_LABELS,
     PRIORITY_LABELS,
@@ -27,25 +26,6 @@ def _labels() -> dict:
     return {"STATUS_LABELS": STATUS_LABELS, "PRIORITY_LABELS": PRIORITY_LABELS,
             "TYPE_LABELS": TYPE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS,
             "REPLY_STATUSES": REPLY_STATUSES}
-
-
-def people() -> dict:
-    """Departments and active staff by id, for selects and for showing names."""
-    return {"departments": list_departments(),
-            "staff": [s for s in list_staff() if s.active]}
-
-
-def names_by_id(rows) -> dict[int, str]:
-    return {row.id: row.name for row in rows}
-
-
-def int_or_none(raw) -> int | None:
-    """A form or query value as an id; empty means "none", garbage means "none" too
-    (the select offered only real ids, so garbage is a crafted request)."""
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def ticket_url(number: int, **anchor) -> str:
@@ -79,8 +59,6 @@ def wants_fragment() -> bool:
 
 
 def my_department_ids() -> list[int]:
-    from app.tickets.access import department_rights
-
     return list(department_rights(current_user))
 
 

@@ -4,21 +4,16 @@ A view is a named starting point (mine, unassigned, …); filters narrow it furt
 The listing service (``app.tickets.listing``) does the querying and the keyset pages.
 """
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.db_types import utcnow
-from app.sla.service import near_breach
-from app.tickets.constants import DONE_STATUSES, PAUSED_STATUSES, PRIORITIES, STATUSES, TYPES
+from app.tickets.constants import PAUSED_STATUSES, PRIORITIES, STATUSES, TYPES
+from app.tickets.display import ACTIVE, NEAR, near_breach
 from app.tickets.listing import page, ticket_query
 from app.tickets.models import Ticket
-from app.tickets.views_base import int_or_none, my_department_ids
+from app.tickets.views_base import my_department_ids
+from app.ui import int_or_none
 
-# Tickets still being worked on: what the daily views show unless a status is chosen.
-ACTIVE = [s for s in STATUSES if s not in DONE_STATUSES]
-# "Near breach": a due time inside this window, or already past (the SLA area's filter).
-NEAR = timedelta(hours=2)
 FILTERS = ("status", "priority", "type", "department_id", "assignee_id", "tag", "requester")
 
 
@@ -40,30 +35,13 @@ VIEWS = [
     View("breach", _l("Near breach"), {}),
     View("pending", _l("Pending"), {"status": list(PAUSED_STATUSES)}, active_only=False),
     View("deferred", _l("Over the daily limit"), {"deferred": True}, active_only=False),
-    View("trash", _l("Trash"), {"deleted": True, "deferred": None}, active_only=False),
+    View("spam", _l("Spam"), {"spam": True, "deferred": None}, active_only=False),
+    View("trash", _l("Trash"), {"deleted": True, "deferred": None, "spam": None},
+         active_only=False),
     View("archive", _l("Archive"), {"archived": True, "deferred": None}, active_only=False),
 ]
 VIEWS_BY_KEY = {view.key: view for view in VIEWS}
 DEFAULT_VIEW = VIEWS[0]
-
-
-def due_state(ticket) -> str | None:
-    """``"breach"``, ``"soon"`` or None, for the badge next to a ticket."""
-    if ticket.status not in ACTIVE:
-        return None
-    if ticket.sla_breached:
-        return "breach"
-    now = utcnow()
-    dues = [ticket.resolution_due_at] if ticket.sla_paused_at is None else []
-    if ticket.first_response_at is None:
-        dues.append(ticket.first_response_due_at)
-    dues = [d for d in dues if d is not None]
-    if not dues:
-        return None
-    soonest = min(dues)
-    if soonest <= now:
-        return "breach"
-    return "soon" if soonest <= now + NEAR else None
 
 
 def chosen_filters(args) -> dict:

@@ -11,7 +11,7 @@ from app.errors import ServiceError
 from app.tickets import fields
 from app.tickets.constants import FIELD_KINDS
 from app.tickets.settings import MB, get_settings, update_attachment_rules
-from app.web.guards import apply_form_errors, staff_page
+from app.ui import apply_form_errors, staff_page
 
 bp = Blueprint("ticket_settings", __name__, url_prefix="/app/ticket-settings")
 KIND_LABELS = {"text": _l("Text"), "number": _l("Number"), "select": _l("Choice from a list"),

@@ -8,36 +8,22 @@ from sqlalchemy import select
 
 from app.attachments.service import NewFile, attachments_of
 from app.errors import ServiceError, ValidationFailed
-from app.events.describe import describe_all
+from app.event_log.describe import describe_all
 from app.events.models import Event
 from app.extensions import db
+from app.responses.context import ticket_values
+from app.responses.service import render_template_for, search_templates
 from app.tickets import service
 from app.tickets.access import level_in
+from app.tickets.display import due_state, names_by_id, people
 from app.tickets.fields import list_fields
 from app.tickets.models import Ticket
 from app.tickets.sanitize import HTML, TEXT, body_to_html
 from app.tickets.settings import get_settings
-from app.tickets.views_base import (
-    bp,
-    done,
-    fail,
-    int_or_none,
-    message_for_missing,
-    names_by_id,
-    people,
-)
-from app.tickets.views_inbox import due_state
-from app.web.guards import staff_page
+from app.tickets.views_base import bp, done, fail, message_for_missing
+from app.ui import int_or_none, staff_page
 
 HISTORY_LIMIT = 100
-
-
-def _templates_available() -> bool:
-    try:
-        from app.responses import service as _responses  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _history(ticket: Ticket) -> list[Event]:
@@ -78,7 +64,7 @@ def render_ticket(ticket: Ticket, *, composer: dict | None = None, collision: di
         merged_into=merged_into, composer=composer, collision=collision,
         level=level_in(current_user, ticket.department_id), due=due_state(ticket),
         department_names=names_by_id(lookups["departments"]),
-        staff_names=names_by_id(lookups["staff"]), templates=_templates_available(),
+        staff_names=names_by_id(lookups["staff"]),
         custom_fields=list_fields(active_only=True),
         max_file_bytes=int(get_settings("attachments")["max_file_bytes"]), **lookups), status
 
@@ -165,8 +151,6 @@ def post_message(number: int):
 @bp.get("/<int:number>/templates")
 @staff_page()
 def template_search(number: int):
-    from app.responses.service import search_templates
-
     ticket = service.get_ticket(current_user, number)
     found = search_templates(staff=current_user, q=request.args.get("q"),
                              department_id=ticket.department_id, limit=20)
@@ -176,9 +160,6 @@ def template_search(number: int):
 @bp.get("/<int:number>/templates/<int:response_id>")
 @staff_page()
 def template_pick(number: int, response_id: int):
-    from app.responses.context import ticket_values
-    from app.responses.service import render_template_for
-
     ticket = service.get_ticket(current_user, number, "reply")
     rendered = render_template_for(staff=current_user, template_id=response_id,
                                    values=ticket_values(ticket, current_user))

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")]
+from app.languages import DEFAULT_LANGUAGE, LANGUAGE_CHOICES
 
 
 class SignupForm(FlaskForm):
@@ -15,7 +15,8 @@ class SignupForm(FlaskForm):
     admin_email = EmailField(_l("Your e-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              description=_l("At least 10 characters, not a common password"))
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="en")
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES,
+                           default=DEFAULT_LANGUAGE)
 
 
 class FindTenantForm(FlaskForm):

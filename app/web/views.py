@@ -1,20 +1,27 @@
 """Home, signup, login/logout and the dashboard."""
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from app.auth.devices import COOKIE as DEVICE_COOKIE
 from app.auth.devices import remember_device
 from app.auth.login import authenticate
 from app.auth.sessions import sign_in, sign_out
+from app.departments.service import list_departments
 from app.errors import ServiceError
 from app.extensions import db, limiter
 from app.onboarding.signup import sign_up
-from app.web import bp
+from app.staff.service import list_staff
+from app.tickets.display import ACTIVE, NEAR, near_breach
+from app.tickets.listing import ticket_query
+from app.tickets.models import Ticket
+from app.ui import apply_form_errors, staff_page
 from app.web.forms import FindTenantForm, LoginForm, SignupForm
-from app.web.guards import apply_form_errors, staff_page
 from tenants import context
 from tenants.resolve import current_tenant, tenant_id_by_slug
+
+bp = Blueprint("web", __name__)
 
 
 @bp.get("/")
@@ -93,9 +100,6 @@ def logout():
 @bp.get("/app/")
 @staff_page()
 def dashboard():
-    from app.departments.service import list_departments
-    from app.staff.service import list_staff
-
     tenant = current_tenant()
     return render_template("web/dashboard.html", tenant=tenant, work=_work_counts(),
                            departments=list_departments(), staff=list_staff())
@@ -106,13 +110,6 @@ COUNT_CAP = 999  # counting is capped: the dashboard stays fast for a million ti
 
 def _work_counts() -> list[dict]:
     """The agent's day at a glance: capped counts that link to the inbox views."""
-    from sqlalchemy import func, select
-
-    from app.sla.service import near_breach
-    from app.tickets.listing import ticket_query
-    from app.tickets.models import Ticket
-    from app.tickets.views_inbox import ACTIVE, NEAR
-
     def capped(stmt) -> int:
         ids = stmt.with_only_columns(Ticket.id).order_by(None).limit(COUNT_CAP + 1)
         return db.session.scalar(select(func.count()).select_from(ids.subquery()))

@@ -34,7 +34,7 @@ def upgrade():
         return
     for table in _tables_with_rls():
         enable_rls(op, table, column="id" if table == "tenants" else "tenant_id")
-    create_resolvers(op)
+    create_resolvers(op, entering=False)
 
 
 def downgrade():

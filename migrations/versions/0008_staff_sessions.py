@@ -57,7 +57,7 @@ def upgrade():
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         unique="token_hash",
     )
-    create_resolvers(op, "tenant_by_reset_hash")
+    create_resolvers(op, "tenant_by_reset_hash", entering=False)
     # Plain ALTER TABLE … DROP COLUMN, also on SQLite (3.35+): a batch copy of ``staff``
     # there would drop the old table, and its ON DELETE CASCADE would empty the tables
     # that refer to it.

@@ -43,11 +43,14 @@ def violations(page) -> list[str]:
 @pytest.fixture
 def office(company):
     """A colleague to remove and a customer's ticket to open."""
+    from app.extensions import db
+    from app.staff.models import Staff
     from app.staff.service import create_staff
     from app.tickets import service
 
     def setup():
-        create_staff(actor=None, name="Carl Colleague", email=f"carl@{company.slug}.example",
+        admin = db.session.get(Staff, company.admin_id)
+        create_staff(actor=admin, name="Carl Colleague", email=f"carl@{company.slug}.example",
                      password=STRONG_PASSWORD, role="agent")
         return service.create_ticket(actor=None, channel="widget", subject="Cannot print",
                                      body="The printer says <b>no</b>.",

@@ -40,10 +40,12 @@ def office(company):
     """A department and a ticket whose texts are long and unbreakable, as real mail can be."""
     from app.departments.models import Department
     from app.departments.service import create_department
+    from app.staff.models import Staff
     from app.tickets import service
 
     def setup():
-        create_department(actor=None, name="Escalations " + LONG_WORD[:40],
+        admin = db.session.get(Staff, company.admin_id)
+        create_department(actor=admin, name="Escalations " + LONG_WORD[:40],
                           description=f"See {LONG_URL} and {LONG_WORD}")
         support = db.session.scalar(select(Department).where(Department.name == "Support"))
         ticket = service.create_ticket(

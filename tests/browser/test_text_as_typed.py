@@ -48,12 +48,14 @@ def colleague_answers():
     from sqlalchemy import select
 
     from app.extensions import db
+    from app.staff.models import Staff
     from app.staff.service import create_staff
     from app.tickets import service
     from app.tickets.models import Ticket
     from tests.conftest import STRONG_PASSWORD
 
-    colleague = create_staff(actor=None, name="Colleague", email="colleague@staff.example",
+    admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
+    colleague = create_staff(actor=admin, name="Colleague", email="colleague@staff.example",
                              password=STRONG_PASSWORD, role="admin")
     ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
     service.reply(actor=colleague, ticket=ticket, body="Answered already.")

@@ -20,19 +20,21 @@ def desk(company):
     from app.departments.models import Department
     from app.departments.service import create_department
     from app.responses.service import create_template
+    from app.staff.models import Staff
     from app.staff.service import create_staff
     from app.tickets import service
 
     def setup():
         support = db.session.scalar(select(Department).where(Department.name == "Support"))
-        billing = create_department(actor=None, name="Billing")
-        agent = create_staff(actor=None, name="Alice Agent", email=f"alice@{company.slug}.example",
+        admin = db.session.get(Staff, company.admin_id)
+        billing = create_department(actor=admin, name="Billing")
+        agent = create_staff(actor=admin, name="Alice Agent", email=f"alice@{company.slug}.example",
                              password=STRONG_PASSWORD, role="agent",
                              access={support.id: "reply", billing.id: "reply"})
-        create_template(actor=None, name="Greeting",
+        create_template(actor=admin, name="Greeting",
                         body="<p>Hello {{customer.name}}, thank you for request "
                              "#{{ticket.number}}. We are on it.</p>", set_status="pending")
-        create_template(actor=None, name="Refund policy", body="<p>Refunds take 5 days.</p>")
+        create_template(actor=admin, name="Refund policy", body="<p>Refunds take 5 days.</p>")
         older = service.create_ticket(actor=None, channel="widget", subject="Login trouble",
                                       body="Cannot log in.", requester_email="bob@client.example",
                                       requester_name="Bob Buyer", department_id=support.id)

@@ -1,0 +1,87 @@
+"""Reading a widget request's body: JSON, or a multipart form with files.
+
+JSON: ``{name, email, subject, body, department_id?, fields?: {key: value}, email_hash?}``.
+Multipart: the same names as parts, custom fields as ``fields.<key>``, files as
+``attachments``. Sizes are checked before the body is read, against the tenant's own
+attachment rules, so an oversized upload gets a message naming the limit.
+"""
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from app.api import strict_json
+from app.attachments.service import NewFile, human_size
+from app.errors import TooLarge, UnsupportedMediaType, ValidationFailed
+from app.tickets.settings import get_settings
+from app.widget.intake import Submission
+
+OWN_FIELDS = ("name", "email", "subject", "body", "department_id")
+MULTIPART_ROOM = 256 * 1024  # the form's text and the parts' headers
+
+
+def _check_size() -> None:
+    rules = get_settings("attachments")
+    limit = int(rules["max_file_bytes"])
+    most = min(limit * int(rules["max_files"]) + MULTIPART_ROOM,
+               current_app.config.get("MAX_CONTENT_LENGTH") or limit)
+    if request.content_length and request.content_length > most:
+        message = _("The files are too large: at most %(limit)s each, %(count)d files.",
+                    limit=human_size(limit), count=int(rules["max_files"]))
+        raise TooLarge(message, fields={"attachments": message})
+
+
+def _from_json() -> Submission:
+    limit = current_app.config.get("MAX_JSON_LENGTH", 1024 * 1024)
+    raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise TooLarge()
+    data = strict_json.load(raw) if raw.strip() else {}
+    if not isinstance(data, dict):
+        raise ValidationFailed(fields={"body": _("Expected a JSON object.")})
+    custom = data.get("fields") or {}
+    if not isinstance(custom, dict):
+        raise ValidationFailed(fields={"fields": _("Expected an object of field values.")})
+    _storable(data)
+    return Submission(values={name: data.get(name) for name in OWN_FIELDS},
+                      custom=custom, email_hash=_text(data.get("email_hash")),
+                      honeypot=_text(data.get("website")) or "")
+
+
+def _storable(value, name: str = "body") -> None:
+    """Text the database can't store (NUL characters, lone surrogates) is a 422 on its field."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _storable(item, str(key) if name == "body" else f"{name}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, name)
+    elif isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationFailed(fields={name: _("Invalid Unicode text.")}) from None
+        if "\x00" in value:
+            raise ValidationFailed(fields={name: _("NUL characters are not allowed.")})
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _from_form() -> Submission:
+    form = request.form
+    files = [NewFile(filename=f.filename, data=f.read())
+             for f in request.files.getlist("attachments") if f and f.filename]
+    custom = {name.removeprefix("fields."): value for name, value in form.items()
+              if name.startswith("fields.")}
+    return Submission(values={name: form.get(name) for name in OWN_FIELDS}, custom=custom,
+                      files=files, email_hash=form.get("email_hash"),
+                      honeypot=form.get("website", ""))
+
+
+def submission_from_request() -> Submission:
+    _check_size()
+    if request.is_json:
+        return _from_json()
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return _from_form()
+    raise UnsupportedMediaType(_("Send JSON or a multipart form."))

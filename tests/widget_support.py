@@ -1,0 +1,52 @@
+"""Helpers shared by the widget and spam tests (no tests here)."""
+import hashlib
+import hmac
+import io
+
+from rq import Queue
+
+from tests.conftest import Api
+
+SHOP = "https://shop.example"
+
+
+class Site:
+    """A tenant's widget as a visitor's browser on ``origin`` reaches it."""
+
+    def __init__(self, api: Api, origin: str = SHOP):
+        self.api, self.client, self.origin = api, api.client, origin
+        self.key = api.get("/tenant").get_json()["widget_key"]
+
+    def allow(self, *origins: str) -> "Site":
+        response = self.api.patch("/widget", {"allowed_origins": list(origins or [self.origin])})
+        assert response.status_code == 200, response.get_json()
+        return self
+
+    def headers(self, origin: str | None = None) -> dict:
+        origin = self.origin if origin is None else origin
+        return {"Origin": origin} if origin else {}
+
+    def get(self, path: str, origin: str | None = None, **kw):
+        return self.client.get(f"/widget/{self.key}{path}", headers=self.headers(origin), **kw)
+
+    def post(self, payload: dict | None = None, origin: str | None = None, query: str = "",
+             **kw):
+        payload = {"name": "Bob Buyer", "email": "bob@client.example",
+                   "subject": "Printer jams", "body": "Page 2 always jams."} | (payload or {})
+        return self.client.post(f"/widget/{self.key}/tickets{query}", json=payload,
+                                headers=self.headers(origin), **kw)
+
+    def post_form(self, fields: dict, files: list[tuple[bytes, str]] = (), **kw):
+        data = dict(fields)
+        data["attachments"] = [(io.BytesIO(content), name) for content, name in files]
+        return self.client.post(f"/widget/{self.key}/tickets", data=data,
+                                content_type="multipart/form-data", headers=self.headers(),
+                                **kw)
+
+
+def mail_queue(app) -> Queue:
+    return Queue("mail", connection=app.extensions["redis"])
+
+
+def signature(secret: str, email: str) -> str:
+    return hmac.new(secret.encode(), email.lower().encode(), hashlib.sha256).hexdigest()
