@@ -123,7 +123,7 @@ def test_composite_foreign_key_blocks_cross_tenant_reference(app, two):
 # Stripe events arrive before the tenant is known (0004); search documents need a leakproof
 # GIN scan and are only reached through tenant-filtered queries joined to tickets (0002) or
 # to knowledge-base articles (0009).
-WITHOUT_RLS = {"stripe_events", "ticket_search", "kb_search"}
+WITHOUT_RLS = {"stripe_events", "ticket_search", "kb_search", "kb_search_text"}
 
 
 def test_every_tenant_table_has_forced_rls(app):

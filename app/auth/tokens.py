@@ -9,6 +9,7 @@ from app.db_types import utcnow
 from app.errors import NotFound
 from app.events.service import record_event
 from app.extensions import db
+from app.rows import labelled, loaded, split
 from app.staff.models import Staff
 from tenants.models import Tenant
 from tenants.resolve import enter_tenant_for, keep_tenant_row
@@ -44,11 +45,14 @@ def revoke_token(staff: Staff, token_id: int) -> ApiToken:
     return token
 
 
-# The token, its staff member and their tenant (which the request reads next) at once.
-_IDENTITY = (select(ApiToken, Staff, Tenant)
-             .join(Staff, Staff.id == ApiToken.staff_id)
-             .join(Tenant, Tenant.id == ApiToken.tenant_id)
-             .where(ApiToken.token_hash == bindparam("digest")))
+# The token, its staff member and their tenant (which the request reads next) in one Core
+# statement, in the tenant the token's lookup entered (row-level security holds it there too).
+_tokens, _staff, _tenants = ApiToken.__table__, Staff.__table__, Tenant.__table__
+_IDENTITY = (select(*labelled(ApiToken, "t_"), *labelled(Staff, "s_"), *labelled(Tenant, "c_"))
+             .select_from(_tokens.join(_staff, _staff.c.id == _tokens.c.staff_id)
+                          .join(_tenants, _tenants.c.id == _tokens.c.tenant_id))
+             .where(_tokens.c.token_hash == bindparam("digest"),
+                    _tokens.c.tenant_id == bindparam("tenant_id")))
 
 
 def staff_for_token(plaintext: str) -> Staff | None:
@@ -56,13 +60,16 @@ def staff_for_token(plaintext: str) -> Staff | None:
     if not plaintext.startswith(PREFIX):
         return None
     digest = _digest(plaintext)
-    if enter_tenant_for("tenant_by_token_hash", digest) is None:
+    tenant_id = enter_tenant_for("tenant_by_token_hash", digest)
+    if tenant_id is None:
         return None
-    row = db.session.execute(_IDENTITY, {"digest": digest}).first()
+    row = db.session.connection().execute(
+        _IDENTITY, {"digest": digest, "tenant_id": tenant_id}).first()
     if row is None:
         return None
-    token, staff, tenant = row
-    keep_tenant_row(tenant)
+    token = loaded(ApiToken, split(row, "t_"))
+    staff = loaded(Staff, split(row, "s_"))
+    keep_tenant_row(loaded(Tenant, split(row, "c_")))
     if token.revoked_at is not None or not staff.active:
         return None
     now = utcnow()

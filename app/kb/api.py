@@ -1,6 +1,7 @@
 """API: knowledge-base articles and search. The services decide who may do what (agents
 read, admins and managers write: 403 for the others)."""
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from app.api.core import endpoint
 from app.api.pagination import ListQuery, paginate
@@ -21,13 +22,20 @@ class ArticleIn(BaseModel):
 
 
 class ArticlePatch(BaseModel):
-    title: str = Field(None, min_length=1, max_length=service.MAX_TITLE)
-    body_markdown: str = Field(None, max_length=service.MAX_MARKDOWN)
+    """Only the fields sent change; ``category_id`` alone may be null (no category)."""
+
+    title: str | None = Field(None, min_length=1, max_length=service.MAX_TITLE)
+    body_markdown: str | None = Field(None, max_length=service.MAX_MARKDOWN)
     category_id: int | None = Field(None, description="null: no category")
-    public: bool = None
-    language: Language = None
-    featured: bool = None
-    draft: bool = None
+    public: bool | None = None
+    language: Language | None = None
+    featured: bool | None = None
+    draft: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self):
+        refuse_nulls(self, keep=("category_id",))
+        return self
 
 
 class ArticleOut(BaseModel):
@@ -81,6 +89,13 @@ class SearchHit(BaseModel):
 
 class SearchResult(BaseModel):
     items: list[SearchHit]
+
+
+def refuse_nulls(model: BaseModel, *, keep: tuple[str, ...]) -> None:
+    """A field sent as null that can't be empty: a per-field error, not a silent default."""
+    for name in model.model_fields_set - set(keep):
+        if getattr(model, name) is None:
+            raise PydanticCustomError("null", "{name} can't be null", {"name": name})
 
 
 def article_json(article: Article) -> dict:

@@ -1,9 +1,10 @@
 """API: knowledge-base categories and the moderation of reader comments."""
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from app.api.core import endpoint
 from app.api.pagination import ListQuery, paginate, whole_list
 from app.kb import categories, readers
+from app.kb.api import refuse_nulls
 from app.kb.models import Comment, CommentStatus
 
 
@@ -16,11 +17,18 @@ class CategoryIn(BaseModel):
 
 
 class CategoryPatch(BaseModel):
-    name: str = Field(None, min_length=1, max_length=categories.MAX_NAME)
-    slug: str = Field(None, min_length=1, max_length=80)
-    description: str = Field(None, max_length=2000)
+    """Only the fields sent change; ``parent_id`` alone may be null (top level)."""
+
+    name: str | None = Field(None, min_length=1, max_length=categories.MAX_NAME)
+    slug: str | None = Field(None, min_length=1, max_length=80)
+    description: str | None = Field(None, max_length=2000)
     parent_id: int | None = Field(None, description="null: top level")
-    position: int = Field(None, ge=-1_000_000, le=1_000_000)
+    position: int | None = Field(None, ge=-1_000_000, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _no_nulls(self):
+        refuse_nulls(self, keep=("parent_id",))
+        return self
 
 
 class CategoryOut(BaseModel):

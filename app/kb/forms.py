@@ -6,8 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.kb.categories import MAX_NAME
 from app.kb.service import MAX_MARKDOWN, MAX_TITLE
-
-LANGUAGE_CHOICES = [("ru", "Русский"), ("en", "English"), ("kk", "Қазақша")]
+from app.languages import LANGUAGE_CHOICES
 
 
 def optional_id(value):

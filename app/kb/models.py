@@ -19,10 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import Id, UtcDateTime, utcnow
 from app.extensions import db
+from app.languages import LANGUAGES, Language  # noqa: F401  (the articles' languages)
+from app.tickets.constants import sql_in
 from tenants.scoping import TenantScoped
 
-Language = Literal["ru", "en", "kk"]
-LANGUAGES: tuple[str, ...] = get_args(Language)
 CommentStatus = Literal["pending", "approved"]
 COMMENT_STATUSES: tuple[str, ...] = get_args(CommentStatus)
 
@@ -59,7 +59,7 @@ class Article(TenantScoped, db.Model):
         ForeignKeyConstraint(["tenant_id", "category_id"],
                              ["kb_categories.tenant_id", "kb_categories.id"]),
         ForeignKeyConstraint(["tenant_id", "author_id"], ["staff.tenant_id", "staff.id"]),
-        CheckConstraint("language IN ('ru', 'en', 'kk')", name="language"),
+        CheckConstraint(f"language IN {sql_in(LANGUAGES)}", name="language"),
         Index("ix_kb_articles_category", "tenant_id", "category_id"),
         Index("ix_kb_articles_views", "tenant_id", "views"),
     )

@@ -18,7 +18,7 @@ from app.tickets.access import require
 from app.tickets.models import Message, Ticket
 from tenants import context
 
-HELD = "ticket.held_as_spam"
+HELD = "ticket.held_as_spam"  # the event note_held records
 
 
 def screen_draft(_app, *, draft) -> None:
@@ -37,8 +37,8 @@ def note_held(_app, *, ticket: Ticket) -> None:
                              .order_by(Message.id).limit(1)) or ""
     email = ticket.customer.email if ticket.customer is not None else ""
     match = current_screen().match(email=email, subject=ticket.subject, body=body)
-    record_event(None, HELD, ticket, {"number": ticket.number,
-                                      **(match.as_dict() if match else {})})
+    record_event(None, "ticket.held_as_spam", ticket, {"number": ticket.number,
+                                                       **(match.as_dict() if match else {})})
 
 
 def held_because(ticket: Ticket) -> dict | None:

@@ -120,8 +120,9 @@ def _domain(raw: str) -> str:
 def _word(raw: str) -> str:
     word = " ".join(raw.split())
     if len(word) < 2 or len(word) > MAX_WORD:
-        raise ValueError(_("“%(value)s”: a word or phrase of 2–%(max)d characters.",
-                           value=raw[:40], max=MAX_WORD))
+        raise ValueError(ngettext("“%(value)s”: a word or phrase of 2 to %(num)d character.",
+                                  "“%(value)s”: a word or phrase of 2 to %(num)d characters.",
+                                  MAX_WORD, value=raw[:40]))
     return word
 
 

@@ -5,8 +5,9 @@ from blinker import Namespace
 from flask import current_app
 
 _signals = Namespace()
-# ``tenant_id``: a staff member is about to be added; a receiver raises to refuse (billing:
-# the plan's staff limit, ``PlanLimit``), and the exception reaches the caller.
+# ``tenant_id``: a staff member is about to be added; a receiver raises to refuse (billing's
+# staff limit, ``PlanLimit``, connected by ``app.staff.wiring``: billing sits below the staff
+# area), and the exception reaches the caller.
 staff_adding = _signals.signal("staff_adding")
 # ``staff_id``: each receiver returns how many of its rows keep the person's history
 # (tickets, messages, files); someone referenced is deactivated instead of deleted.

@@ -26,16 +26,23 @@ def list_fields(*, active_only: bool = False) -> list[CustomField]:
 
 @dataclass(frozen=True)
 class FieldDefinition:
-    """What validation needs of an active field, as plain data the process's cache can share."""
+    """An active field as validation and forms (the widget's) need it, as plain data the
+    process's cache can share."""
     key: str
     kind: str
     options: tuple[str, ...]
     required: bool
+    label: str = ""
 
 
 def _load_definitions() -> dict[str, FieldDefinition]:
-    return {f.key: FieldDefinition(f.key, f.kind, tuple(f.options or ()), f.required)
+    return {f.key: FieldDefinition(f.key, f.kind, tuple(f.options or ()), f.required, f.label)
             for f in list_fields(active_only=True)}
+
+
+def active_definitions() -> dict[str, FieldDefinition]:
+    """The active fields in their order, by key (no query while they are unchanged)."""
+    return cached("custom_fields", _load_definitions)
 
 
 def get_field(field_id: int) -> CustomField:

@@ -8,16 +8,21 @@ id. Either is refreshed by ``reindex`` whenever a subject or the conversation ch
 Searches name the tenant explicitly and only select ids for a query on ``tickets``,
 which the ORM guard and RLS keep to the current tenant.
 """
+import json
 import re
 
 from sqlalchemy import (
     BigInteger,
     Integer,
     Select,
+    Text,
     any_,
+    bindparam,
+    cast,
     column,
     func,
     literal,
+    literal_column,
     select,
     text,
     tuple_,
@@ -106,9 +111,11 @@ def matches(q: str):
 # through row-level security the planner can't tell which. So a page is found in explicit,
 # bounded steps, each one statement the planner can't turn into a scan of everything, and
 # none of them ships a list of ids to the application and back:
-#   - a large tenant first walks its newest SEARCH_WINDOW tickets newest first, testing each
-#     ticket's own document (by primary key) as it goes, and stops as soon as the page is
-#     full — a common word costs a page's worth of rows;
+#   - for a large tenant, the planner's estimate of the words on ``ticket_search`` (which it
+#     can see: no row-level security there) tells whether a window of newest tickets is
+#     likely to hold a page of matches; if so it walks its newest SEARCH_WINDOW tickets
+#     newest first, testing each ticket's own document (by primary key) as it goes, and
+#     stops as soon as the page is full — a common word costs a page's worth of rows;
 #   - then the GIN index lists the matches further down — narrowed to the tenant inside the
 #     index by the tenant lexeme — and the newest of them are fetched by primary key;
 #   - words too common for that list (with filters that hide most matches) go on window by
@@ -134,9 +141,10 @@ def without(stmt: Select, clause) -> Select:
 def _document_matches(q: str):
     """A condition on tickets: the ticket's own document matches ``q``. A scalar subquery,
     which PostgreSQL evaluates row by row as the walk reaches each ticket (it never turns
-    one into a join or a scan of the GIN index)."""
-    return text(f"(SELECT document @@ {_TSQUERY} FROM ticket_search WHERE tenant_id = "
-                f":search_tenant AND ticket_id = tickets.id)").bindparams(
+    one into a join or a scan of the GIN index). The query itself is parsed once (its own
+    subquery): a prepared statement's generic plan would otherwise parse it for every row."""
+    return text(f"(SELECT document @@ (SELECT {_TSQUERY}) FROM ticket_search WHERE "
+                f"tenant_id = :search_tenant AND ticket_id = tickets.id)").bindparams(
         search_q=q, search_tenant=context.current_tenant_id())
 
 
@@ -162,22 +170,61 @@ def _window_end(below: int | None) -> int | None:
     return db.session.scalar(_window(below).offset(SEARCH_WINDOW - 1).limit(1))
 
 
+def _written(name: str, type_=Text):
+    """A value written into the statement rather than sent beside it. The plan of these steps
+    depends on the values (how rare the words are, how many ids): the driver prepares a
+    statement it has seen a few times, and a prepared statement's generic plan, made without
+    them, can scan an entire tenant (seconds instead of a millisecond)."""
+    return bindparam(name, type_=type_, literal_execute=True)
+
+
 def _candidates(q: str, below: int | None) -> tuple[int, list[int]]:
     """How many documents below ``below`` match (counted up to MAX_CANDIDATES + 1) and the
     newest _CHUNK of their ids, from the GIN index. Each document carries its tenant's lexeme
     (``__t<id>``, which the text parser never makes: it splits on underscores), so the index
-    drops other tenants' matches itself."""
+    drops other tenants' matches itself (a query of stop words alone, which has no lexeme
+    and matches nothing anywhere else, must not become the tenant lexeme alone). The ids
+    travel as one comma-separated text (the driver converts an array element by element,
+    which cost more than the query)."""
     tenant_id = context.current_tenant_id()
     found = text(f"WITH found AS MATERIALIZED (SELECT ticket_id FROM ticket_search "
                  f"WHERE tenant_id = :search_tenant AND ticket_id < :below AND document @@ "
-                 f"({_TSQUERY} && CAST(:tenant_lexeme AS tsquery)) LIMIT :cap) "
-                 f"SELECT (SELECT count(*) FROM found), ARRAY(SELECT ticket_id FROM found "
-                 f"ORDER BY ticket_id DESC LIMIT :chunk)")
+                 f"({_TSQUERY} && CAST(:tenant_lexeme AS tsquery)) "
+                 f"AND numnode({_TSQUERY}) > 0 LIMIT :cap) "
+                 f"SELECT (SELECT count(*) FROM found), (SELECT string_agg(CAST(ticket_id AS "
+                 f"text), ',' ORDER BY ticket_id DESC) FROM (SELECT ticket_id FROM found "
+                 f"ORDER BY ticket_id DESC LIMIT :chunk) AS newest)").bindparams(
+        _written("search_tenant", BigInteger), _written("below", BigInteger),
+        _written("search_q"), _written("tenant_lexeme"), _written("cap", Integer),
+        _written("chunk", Integer))
     count, newest = db.session.execute(found, {
         "search_tenant": tenant_id, "below": below if below is not None else 2**62,
         "search_q": q, "tenant_lexeme": f"'__t{tenant_id}'", "cap": MAX_CANDIDATES + 1,
         "chunk": _CHUNK}).one()
-    return count, list(newest)
+    return count, [int(i) for i in newest.split(",")] if newest else []
+
+
+def _among(ids: list[int]):
+    """A condition on tickets: the id is one of ``ids`` (written into the statement as one
+    text value)."""
+    listed = func.string_to_array(bindparam("search_ids", ",".join(map(str, ids)), type_=Text,
+                                            literal_execute=True), literal_column("','"))
+    return Ticket.id == any_(cast(listed, ARRAY(BigInteger)))
+
+
+def _expected(q: str) -> float:
+    """How many of the tenant's documents the planner expects to match ``q``: its own
+    statistics of ``ticket_search`` (no row-level security there to hide them). A window of
+    newest tickets pays off only for words it expects in a page's worth of any window; rarer
+    ones (an order number, several words at once) go to the GIN index first. The words are
+    written into the statement so that they, not a generic guess, are estimated."""
+    plan = db.session.execute(text(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM ticket_search WHERE document @@ "
+        f"({_TSQUERY} && CAST(:tenant_lexeme AS tsquery))").bindparams(
+        _written("search_q"), _written("tenant_lexeme")),
+        {"search_q": q, "tenant_lexeme": f"'__t{context.current_tenant_id()}'"}).scalar()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def _walk(base: Select, q: str, rows: list, below: int | None, want: int,
@@ -204,20 +251,23 @@ def search_rows(stmt: Select, q: str, clause, *, cursor: int | None,
     newest first, in bounded steps however common or rare the words are."""
     if _dialect() != "postgresql":
         return fetch(stmt, limit=want)
-    # Every step is small; parallel workers cost more to start (milliseconds) than they save.
-    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    # Every step is small: parallel workers and JIT compilation cost more to start (tens of
+    # milliseconds for JIT, which a generic plan's estimate of a whole tenant can trigger)
+    # than they save. For the rest of this transaction.
+    db.session.execute(text("SELECT set_config('max_parallel_workers_per_gather', '0', true), "
+                            "set_config('jit', 'off', true)"))
     base = without(stmt, clause)
     rows: list[TicketRow] = []
     below = cursor
-    if (db.session.scalar(select(func.max(Ticket.number))) or 0) > LARGE_TENANT:
+    size = db.session.scalar(select(func.max(Ticket.number))) or 0
+    if size > LARGE_TENANT and _expected(q) * SEARCH_WINDOW >= want * size:
         below, done = _walk(base, q, rows, below, want, windows=1)
         if done:
             return rows
     count, newest = _candidates(q, below)
     if count <= MAX_CANDIDATES:
         while newest:
-            rows += fetch(base.where(Ticket.id == any_(literal(newest, ARRAY(BigInteger)))),
-                          limit=want - len(rows))
+            rows += fetch(base.where(_among(newest)), limit=want - len(rows))
             if len(rows) >= want or len(newest) < _CHUNK:
                 break
             _count, newest = _candidates(q, newest[-1])

@@ -1,9 +1,10 @@
 """What the ticket desk announces, for routing, billing, SLA and notifications.
 
-The desk never imports those areas: they connect receivers here in their ``init_app`` with
-``sender=app``, and the desk sends with the current app as sender. So each app built by
-``create_app`` has its own receivers, connected once, and two apps in one process neither
-share nor double them. Receivers are called as ``receiver(app, **keywords)``.
+The desk never imports the areas above it: they connect receivers here in their ``init_app``
+with ``sender=app``, and the desk sends with the current app as sender. Billing sits below the
+desk, so the desk's own ``wiring`` connects billing's gate to ``ticket_admitting``. So each
+app built by ``create_app`` has its own receivers, connected once, and two apps in one process
+neither share nor double them. Receivers are called as ``receiver(app, **keywords)``.
 
 Blinker calls the receivers of one signal in no set order, so each signal is one stage whose
 receivers must not depend on one another. The order between stages is what matters, and

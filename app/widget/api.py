@@ -1,17 +1,19 @@
 """API: the widget's settings (admin) and its identity-verification secret."""
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from app.api.core import endpoint
 from app.api.limits import MAX_EMAIL, MAX_ITEMS, MAX_KEY
+from app.languages import Language
 from app.widget import checks
 from app.widget.settings import set_identity_secret, settings_json, update_widget
 
 Origin = Annotated[str, Field(max_length=MAX_EMAIL)]
+NoLanguage = Annotated[str, Field(max_length=0)]  # "": each visitor's browser language
 
 
-class FieldChoice(BaseModel):
+class WidgetField(BaseModel):
     name: str = Field(max_length=MAX_KEY, description="name, email, subject, body, "
                       "department_id, attachments, or a custom field's key")
     label: str = Field("", max_length=checks.MAX_LABEL, description="empty: the widget's "
@@ -19,15 +21,15 @@ class FieldChoice(BaseModel):
     required: bool = False
 
 
-class FieldOut(FieldChoice):
+class WidgetFieldOut(WidgetField):
     kind: str | None = None
 
 
-class Colors(BaseModel):
+class WidgetColors(BaseModel):
     primary: str = Field(checks.DEFAULT_COLOR, max_length=7, description="#rrggbb")
 
 
-class Texts(BaseModel):
+class WidgetTexts(BaseModel):
     title: str = Field("", max_length=checks.TEXT_LIMITS["title"])
     greeting: str = Field("", max_length=checks.TEXT_LIMITS["greeting"])
     thanks: str = Field("", max_length=checks.TEXT_LIMITS["thanks"])
@@ -37,22 +39,22 @@ class WidgetPatch(BaseModel):
     allowed_origins: list[Origin] | None = Field(
         None, max_length=checks.MAX_ORIGINS, description="each exactly scheme://host[:port]; "
         "an empty list allows no site")
-    fields: list[FieldChoice] | None = Field(None, max_length=checks.MAX_FIELDS)
+    fields: list[WidgetField] | None = Field(None, max_length=checks.MAX_FIELDS)
     department_ids: list[int] | None = Field(None, max_length=MAX_ITEMS,
                                              description="offered; empty: all")
-    colors: Colors | None = None
-    texts: Texts | None = None
-    language: Literal["", "en", "ru", "kk"] | None = Field(
+    colors: WidgetColors | None = None
+    texts: WidgetTexts | None = None
+    language: Language | NoLanguage | None = Field(
         None, description="empty: the visitor's browser language")
 
 
 class WidgetOut(BaseModel):
     key: str
     allowed_origins: list[str]
-    fields: list[FieldOut]
+    fields: list[WidgetFieldOut]
     department_ids: list[int]
-    colors: Colors
-    texts: Texts
+    colors: WidgetColors
+    texts: WidgetTexts
     language: str
     identity_secret: str | None = Field(description="signs customers' addresses; null: "
                                         "identity verification is off")

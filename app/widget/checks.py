@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.departments.models import Department
 from app.extensions import db
 from app.languages import LANGUAGES
-from app.tickets.fields import list_fields
+from app.tickets.fields import active_definitions
 
 # The form's own fields; any other name is the key of an active custom field.
 BUILTIN = {"name": "text", "email": "email", "subject": "text", "body": "textarea",
@@ -82,7 +82,7 @@ def clean_origins(values) -> list[str]:
 
 
 def _custom_field_keys() -> dict[str, bool]:
-    return {f.key: f.required for f in list_fields(active_only=True)}
+    return {key: field.required for key, field in active_definitions().items()}
 
 
 def clean_fields(values) -> list[dict]:

@@ -6,33 +6,11 @@ A custom field that is required on every ticket is always on the form (added at 
 when the admin left it out), so a request can never fail on a field the visitor was not
 shown; a field whose custom field was removed or switched off is left out.
 """
-from dataclasses import dataclass
-
 from app.departments.service import list_departments
-from app.settings_cache import cached
-from app.tickets.fields import list_fields
+from app.tickets.fields import FieldDefinition, active_definitions
 from app.tickets.settings import get_settings
 from app.widget.checks import BUILTIN
 from app.widget.settings import Widget, current_widget
-
-
-@dataclass(frozen=True)
-class CustomField:
-    """An active custom field as the form shows it (plain data, shared by the cache)."""
-
-    key: str
-    label: str
-    kind: str
-    options: tuple[str, ...]
-    required: bool
-
-
-def custom_fields() -> dict[str, CustomField]:
-    """The active custom fields in their order; no query while they are unchanged (a change
-    of a field bumps the tenant's settings version)."""
-    return cached("widget_custom_fields", lambda: {
-        f.key: CustomField(f.key, f.label, f.kind, tuple(f.options or ()), f.required)
-        for f in list_fields(active_only=True)})
 
 
 def offered_departments(widget: Widget) -> list:
@@ -46,7 +24,7 @@ def offered_departments(widget: Widget) -> list:
 def form_fields(widget: Widget) -> list[dict]:
     """The fields in the admin's order. ``label`` is None where the widget should use its
     own words (in the visitor's language)."""
-    custom = dict(custom_fields())
+    custom = dict(active_definitions())
     out: list[dict] = []
     for chosen in widget.fields:
         name = chosen["name"]
@@ -70,7 +48,7 @@ def form_fields(widget: Widget) -> list[dict]:
     return out
 
 
-def _custom(definition, label: str, required: bool) -> dict:
+def _custom(definition: FieldDefinition, label: str, required: bool) -> dict:
     item = {"name": definition.key, "kind": definition.kind, "custom": True,
             "label": label or definition.label, "required": required or definition.required}
     if definition.kind == "select":
@@ -81,7 +59,7 @@ def _custom(definition, label: str, required: bool) -> dict:
 def catalog(tenant) -> dict:
     """Every field the form could have, with all departments (the admin page's preview puts
     the unsaved choices together from it), and the rest of the public configuration."""
-    names = list(BUILTIN) + list(custom_fields())
+    names = list(BUILTIN) + list(active_definitions())
     every = [{"name": name, "label": "", "required": False} for name in names]
     fields = form_fields(Widget(fields=tuple(every)))
     return public_config(tenant) | {"fields": fields}

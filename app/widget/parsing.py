@@ -7,6 +7,7 @@ attachment rules, so an oversized upload gets a message naming the limit.
 """
 from flask import current_app, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.api import strict_json
 from app.attachments.service import NewFile, human_size
@@ -24,8 +25,10 @@ def _check_size() -> None:
     most = min(limit * int(rules["max_files"]) + MULTIPART_ROOM,
                current_app.config.get("MAX_CONTENT_LENGTH") or limit)
     if request.content_length and request.content_length > most:
-        message = _("The files are too large: at most %(limit)s each, %(count)d files.",
-                    limit=human_size(limit), count=int(rules["max_files"]))
+        count = int(rules["max_files"])
+        message = ngettext("The files are too large: at most %(num)d file of %(limit)s.",
+                           "The files are too large: at most %(num)d files of %(limit)s each.",
+                           count, limit=human_size(limit))
         raise TooLarge(message, fields={"attachments": message})
 
 

@@ -10,7 +10,7 @@ from app.departments.service import list_departments
 from app.errors import ServiceError
 from app.extensions import db
 from app.languages import LANGUAGES, language_label
-from app.tickets.fields import list_fields
+from app.tickets.fields import active_definitions
 from app.ui import staff_page
 from app.widget import checks
 from app.widget.form import catalog
@@ -31,7 +31,7 @@ FIELD_LABELS = {"name": _l("Name"), "email": _l("E-mail"), "subject": _l("Subjec
 
 def _rows(chosen: list[dict]) -> list[dict]:
     """Every field the form can have: the chosen ones in their order, then the rest."""
-    custom = {f.key: f.label for f in list_fields(active_only=True)}
+    custom = {key: field.label for key, field in active_definitions().items()}
     known = {**{name: str(label) for name, label in FIELD_LABELS.items()}, **custom}
     rows = [{**item, "on": True, "title": known.get(item["name"], item["name"]),
              "custom": item["name"] in custom} for item in chosen if item["name"] in known]

@@ -5,13 +5,13 @@ Revision ID: 0009
 Revises: 0008
 
 Every table is a tenant table under forced row-level security, with keys that include
-``tenant_id`` — but for ``kb_search`` on PostgreSQL, which holds each article's tsvector
-(built with the configuration of the article's language) and its title for trigram
-matching. Like ``ticket_search`` (0002) it has no row-level security on purpose: ``@@`` and
-``<%`` are not leakproof operators, so under RLS PostgreSQL may not use a GIN index for them
-and every search would read all of a tenant's articles. It is written only by the trigger
-on ``kb_articles`` below; searches always name the tenant (it is the first column of both
-GIN indexes, through btree_gin) and only return ids that are then read from ``kb_articles``,
+``tenant_id`` — but for ``kb_search`` and ``kb_search_text`` on PostgreSQL, which hold each
+article's title (for trigram matching) and tsvectors (built with the configuration of the
+article's language). Like ``ticket_search`` (0002) they have no row-level security on
+purpose: ``@@`` and ``<%`` are not leakproof operators, so under RLS PostgreSQL may not use a
+GIN index for them and every search would read all of a tenant's articles. They are written
+only by the trigger on ``kb_articles`` below; searches always name the tenant (it is the
+first column of every GIN index, through btree_gin) and only return ids that are then read from ``kb_articles``,
 which RLS guards. On SQLite an FTS5 table with ``kb_articles`` as its external content,
 kept current by triggers, serves the same searches.
 """
@@ -146,20 +146,23 @@ def _postgresql_search() -> None:
             f"{', '.join(missing)} (package postgresql-contrib); install them and migrate again.")
     for name in EXTENSIONS:  # both are trusted: the database's owner may create them
         op.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
-    op.execute("""
-        CREATE TABLE kb_search (
-            article_id bigint PRIMARY KEY,
-            tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
-            public boolean NOT NULL,
-            language varchar(5) NOT NULL,
-            title text NOT NULL,
-            title_document tsvector NOT NULL,
-            document tsvector NOT NULL,
-            CONSTRAINT fk_kb_search_article FOREIGN KEY (tenant_id, article_id)
-                REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE
-        )""")
-    op.execute("CREATE INDEX ix_kb_search_document ON kb_search USING gin (tenant_id, document)")
-    # Titles alone: small vectors, ranked cheaply however many articles share a word.
+    # Two side tables, both narrow where it counts: the titles (read by the typing and the
+    # typo passes, a few hundred rows at a time) apart from the whole texts (read only when
+    # the text pass ranks them), so the rows the frequent passes touch stay in memory.
+    for name, columns in (("kb_search", "title text NOT NULL, title_document tsvector NOT NULL"),
+                          ("kb_search_text", "document tsvector NOT NULL")):
+        op.execute(f"""
+            CREATE TABLE {name} (
+                article_id bigint PRIMARY KEY,
+                tenant_id bigint NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+                public boolean NOT NULL,
+                language varchar(5) NOT NULL,
+                {columns},
+                CONSTRAINT fk_{name}_article FOREIGN KEY (tenant_id, article_id)
+                    REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE
+            )""")
+    op.execute("CREATE INDEX ix_kb_search_text_document ON kb_search_text "
+               "USING gin (tenant_id, document)")
     op.execute("CREATE INDEX ix_kb_search_title_document ON kb_search "
                "USING gin (tenant_id, title_document)")
     op.execute("CREATE INDEX ix_kb_search_title ON kb_search "
@@ -176,14 +179,18 @@ def _postgresql_search() -> None:
         LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
         BEGIN
             INSERT INTO kb_search (article_id, tenant_id, public, language, title,
-                                   title_document, document)
+                                   title_document)
             VALUES (NEW.id, NEW.tenant_id, NEW.public AND NOT NEW.draft, NEW.language,
-                    NEW.title, to_tsvector(kb_search_config(NEW.language), NEW.title),
+                    NEW.title, to_tsvector(kb_search_config(NEW.language), NEW.title))
+            ON CONFLICT (article_id) DO UPDATE SET public = excluded.public,
+                language = excluded.language, title = excluded.title,
+                title_document = excluded.title_document;
+            INSERT INTO kb_search_text (article_id, tenant_id, public, language, document)
+            VALUES (NEW.id, NEW.tenant_id, NEW.public AND NOT NEW.draft, NEW.language,
                     setweight(to_tsvector(kb_search_config(NEW.language), NEW.title), 'A')
                     || to_tsvector(kb_search_config(NEW.language), left(NEW.body_text, 200000)))
             ON CONFLICT (article_id) DO UPDATE SET public = excluded.public,
-                language = excluded.language, title = excluded.title,
-                title_document = excluded.title_document, document = excluded.document;
+                language = excluded.language, document = excluded.document;
             RETURN NULL;
         END $$""")
     op.execute("""
@@ -212,6 +219,7 @@ def _sqlite_search() -> None:
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TABLE IF EXISTS kb_search")
+        op.execute("DROP TABLE IF EXISTS kb_search_text")
         op.execute("DROP TRIGGER IF EXISTS kb_articles_search ON kb_articles")
         op.execute("DROP FUNCTION IF EXISTS kb_search_index()")
         op.execute("DROP FUNCTION IF EXISTS kb_search_config(text)")
