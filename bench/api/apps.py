@@ -143,7 +143,7 @@ def ours() -> Target:
            "PLATFORM_DATABASE_URL": database_url(PLATFORM_ROLE, DATABASE),
            "SECRET_KEY": secrets.token_hex(32), "REDIS_URL": REDIS_URL,
            "SIGNUP_RATE_LIMIT": "1000 per hour"}
-    upgrade = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade", "heads"],
+    upgrade = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"],
                              cwd=ROOT, env=env, capture_output=True, text=True)
     if upgrade.returncode:
         raise SystemExit(f"flask db upgrade failed:\n{upgrade.stdout}\n{upgrade.stderr}")

@@ -44,7 +44,7 @@ def environment() -> dict:
 
 def build_app():
     os.environ.update(environment())
-    done = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade", "heads"],
+    done = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
