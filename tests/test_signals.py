@@ -52,7 +52,7 @@ def test_each_app_has_its_own_navigation_and_receivers_once(app):
         assert receivers(ticket_changed, each) == [on_ticket_changed]
         assert receivers(ticket_created, each) == [note_held]
         assert receivers(staff_adding, each) == [check_staff_limit]
-        assert len(receivers(staff_deleting, each)) == 1
+        assert len(receivers(staff_deleting, each)) == 2  # tickets and the knowledge base
         assert len(receivers(department_deleting, each)) == 1
         assert len(receivers(organization_deleting, each)) == 2  # tickets and routing
         assert len(receivers(tenant_summary, each)) == 1

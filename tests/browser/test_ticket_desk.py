@@ -81,7 +81,7 @@ def test_agent_answers_notes_transfers_and_is_warned_of_a_collision(page, desk):
     expect(page.get_by_test_id("other-tickets")).to_contain_text("Login trouble")
 
     # Reply with a template: search the picker, pick, the text lands in the editor.
-    page.locator("[data-template-search]").fill("greet")
+    page.locator("[data-template-search]").first.fill("greet")
     expect(page.locator("#picker-results button")).to_have_count(1)
     expect(page.locator("#picker-results button")).to_contain_text("Greeting")
     page.keyboard.press("Enter")  # picks the first match; never sends the empty reply
