@@ -7,12 +7,14 @@ from rq.cron import CronScheduler
 
 from app.demo import DEMO_PASSWORD, seed
 from app.jobs import QUEUES, queue
+from app.mailbox.commands import mail
 
 
 def register_cli(app) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(cron)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(mail)  # flask mail sync (Gmail)
 
 
 @click.command("worker")

@@ -72,6 +72,11 @@ def from_environment() -> dict:
         "GOOGLE_AUTH_URI": env.get("GOOGLE_AUTH_URI", "https://accounts.google.com/o/oauth2/auth"),
         "GOOGLE_TOKEN_URI": env.get("GOOGLE_TOKEN_URI", "https://oauth2.googleapis.com/token"),
         "GMAIL_API_ENDPOINT": env.get("GMAIL_API_ENDPOINT", ""),
+        "GOOGLE_REVOKE_URI": env.get("GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke"),
+        # The first import of a newly connected mailbox (Gmail's search syntax).
+        "GMAIL_SYNC_QUERY": env.get("GMAIL_SYNC_QUERY", "in:inbox newer_than:30d"),
+        # The first pause after Google answers 429/5xx; it doubles on each further refusal.
+        "GMAIL_BACKOFF_SECONDS": float(env.get("GMAIL_BACKOFF_SECONDS", "2")),
         "CURRENCY": env.get("CURRENCY", "RUB").upper(),
         "TRIAL_CREDIT": _money("TRIAL_CREDIT", "200.00"),
         "ENCRYPTION_KEY": env.get("ENCRYPTION_KEY", ""),
@@ -80,6 +85,9 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SECURE": env.get("BASE_URL", "").startswith("https://"),
         "REMEMBER_COOKIE_SECURE": env.get("BASE_URL", "").startswith("https://"),
         "OPERATOR_TOKEN": env.get("OPERATOR_TOKEN", ""),
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+        "EXPORTS_DIR": env.get("EXPORTS_DIR", ""),
         "TOPUP_MIN": _money("TOPUP_MIN", "100.00"),
         "TOPUP_MAX": _money("TOPUP_MAX", "1000000.00"),
         "ATTACHMENTS_BACKEND": env.get("ATTACHMENTS_BACKEND", "local").lower(),

@@ -18,6 +18,8 @@ class NavEntry:
     label: object  # a lazy string: translated when the bar is drawn
     roles: tuple[str, ...] | None  # None: everyone
     order: int
+    # A count shown beside the label (unread messages), asked when the bar is drawn.
+    badge: Callable[[], int] | None = None
 
 
 @dataclass
@@ -36,9 +38,9 @@ def of(app) -> Navigation:
 
 
 def add_entry(app, endpoint: str, label, roles: tuple[str, ...] | None = None, *,
-              order: int = LATER) -> None:
+              order: int = LATER, badge: Callable[[], int] | None = None) -> None:
     entries = of(app).entries
-    entries.append(NavEntry(endpoint, label, roles, order))
+    entries.append(NavEntry(endpoint, label, roles, order, badge))
     entries.sort(key=lambda entry: entry.order)  # stable: registration order within an order
 
 

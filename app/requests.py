@@ -36,7 +36,7 @@ def _is_json_request() -> bool:
 
 
 # Requests that are platform work, not any one tenant's: they run on the platform connection.
-PLATFORM_BLUEPRINTS = frozenset({"operator", "stripe_webhook"})
+PLATFORM_BLUEPRINTS = frozenset({"operator", "stripe_webhook", "metrics"})
 
 
 @login_manager.user_loader

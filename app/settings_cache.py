@@ -18,11 +18,20 @@ nothing.
 - The tenant id always comes from the tenant context, so one tenant can never be served
   another's values. The plan catalog is global: its version is part of every key.
 - When Redis cannot be reached, nothing is cached: slower, never stale.
+- Behind each process's LRU, the values are also kept in Redis, pickled, in one hash per
+  tenant and versions (for ``SHARED_SECONDS``): a process that has not seen a tenant yet —
+  a new worker after a deploy, the other workers of a busy server, a thousand tenants
+  taking turns — reads all of that tenant's settings in one round trip instead of one
+  query per kind. New versions are a new hash, so nothing there is ever stale; Redis is the
+  app's own trusted store (the job queue pickles into it too).
 """
 import logging
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from flask import current_app, g, has_request_context
@@ -34,12 +43,19 @@ from tenants import context
 
 log = logging.getLogger(__name__)
 
-MAX_ENTRIES = 4096  # a few kinds per tenant: room for the busy tenants of one process
+# About ten kinds per tenant (desk settings, custom fields, routing, stop list, SLA calendar
+# and targets, the plan's quota, the widget …): room for every kind of a few thousand active
+# tenants per process. Too small, and a thousand tenants taking turns evict one another
+# before their next request (each then reads all its settings again). Entries are small
+# plain values; stale versions age out.
+MAX_ENTRIES = 32768
+SHARED_SECONDS = 24 * 3600  # a value in Redis outlives its last use by a day at most
 CATALOG_KEY = "settings-version:catalog"
 _DIRTY = "settings_changed"  # session.info: version keys changed in the open transaction
 _MEMO = "_settings_versions"  # flask.g: {tenant id: versions} read by this request
 
 _entries: OrderedDict = OrderedDict()
+_pinned: ContextVar[dict | None] = ContextVar("settings_versions_pinned", default=None)
 _lock = threading.Lock()  # threaded servers share the process's entries
 
 
@@ -65,12 +81,26 @@ def _changed_in_transaction(tenant_id: int) -> bool:
 def _versions(tenant_id: int) -> tuple[int, int] | None:
     if _changed_in_transaction(tenant_id):
         return None
-    if not has_request_context():
-        return _read_versions(tenant_id)
-    memo = g.setdefault(_MEMO, {})
+    if has_request_context():
+        memo = g.setdefault(_MEMO, {})
+    else:
+        memo = _pinned.get()
+        if memo is None:
+            return _read_versions(tenant_id)
     if tenant_id not in memo:
         memo[tenant_id] = _read_versions(tenant_id)
     return memo[tenant_id]
+
+
+@contextmanager
+def versions_pinned():
+    """Inside the block a job reads the versions once, as a request does: for a unit of work
+    that handles many items (a batch of imported letters), not for a whole long job."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def cached(kind: str, load: Callable, *extra):
@@ -86,12 +116,68 @@ def cached(kind: str, load: Callable, *extra):
         if key in _entries:
             _entries.move_to_end(key)
             return _entries[key]
-    value = load()
+    field = ":".join(map(str, (kind, *extra)))
+    shared = _shared(tenant_id, versions)
+    value = shared.get(field, _MISSING)
+    if value is _MISSING:
+        value = load()
+        _share(tenant_id, versions, field, value)
+    _remember(key, value)
+    return value
+
+
+def _remember(key: tuple, value) -> None:
     with _lock:
         _entries[key] = value
+        _entries.move_to_end(key)
         if len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return value
+
+
+_MISSING = object()
+_SHARED_MEMO = "_settings_shared"  # flask.g: {(tenant id, versions): values} read this request
+
+
+def _shared_key(tenant_id: int, versions: tuple) -> str:
+    return "settings-values:" + ":".join(map(str, (tenant_id, *versions)))
+
+
+def _shared(tenant_id: int, versions: tuple) -> dict:
+    """Every value of the tenant's settings at ``versions`` that a process stored in Redis,
+    by field (kind and extras): one round trip per tenant and request, whatever the number
+    of kinds this process has not cached yet."""
+    memo = g.setdefault(_SHARED_MEMO, {}) if has_request_context() else {}
+    if (tenant_id, versions) in memo:
+        return memo[(tenant_id, versions)]
+    values = {}
+    try:
+        raw = current_app.extensions["redis"].hgetall(_shared_key(tenant_id, versions))
+    except RedisError:
+        log.warning("shared settings unavailable; loading them", exc_info=True)
+        raw = {}
+    for field, data in raw.items():
+        try:
+            values[field.decode()] = pickle.loads(data)
+        except Exception:  # a value this code can no longer read is loaded again
+            log.warning("shared settings value %r unreadable", field, exc_info=True)
+    memo[(tenant_id, versions)] = values
+    return values
+
+
+def _share(tenant_id: int, versions: tuple, field: str, value) -> None:
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        log.warning("settings value %r cannot be shared", field, exc_info=True)
+        return
+    name = _shared_key(tenant_id, versions)
+    try:
+        pipe = current_app.extensions["redis"].pipeline(transaction=False)
+        pipe.hset(name, field, data)
+        pipe.expire(name, SHARED_SECONDS)
+        pipe.execute()
+    except RedisError:
+        log.warning("settings value %r not shared", field, exc_info=True)
 
 
 def _bump(session, key: str) -> None:

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import formatting, health, navigation
+from app import formatting, health, navigation, observability
 from app.api import bp as api_bp
 from app.api import openapi as _openapi  # noqa: F401  (GET /api/v1/openapi.json)
 from app.attachments import wiring as attachments
@@ -15,10 +15,15 @@ from app.customers import wiring as customers
 from app.departments import wiring as departments
 from app.event_log import wiring as event_log
 from app.extensions import csrf
+from app.internal_mail import wiring as internal_mail
 from app.kb import wiring as kb
 from app.languages import DEFAULT_LANGUAGE, LANGUAGES, language_label
+from app.letters import wiring as letters
+from app.mailbox import wiring as mailbox
 from app.onboarding import wiring as onboarding
+from app.operator import wiring as operator
 from app.portal import wiring as portal
+from app.reports import wiring as reports
 from app.responses import wiring as responses
 from app.routing import wiring as routing
 from app.sla import wiring as sla
@@ -41,15 +46,20 @@ AREAS = [
     responses,
     routing,
     sla,
-    customers, tickets, attachments, spam, widget,
+    customers, tickets, attachments, spam, widget, mailbox,
     kb,
     portal,
+    reports,
+    letters,
+    internal_mail,
     onboarding,
     billing,
+    operator,
 ]
 
 
 def register(app) -> None:
+    observability.init_app(app)  # request id, metrics and the log line of every request
     navigation.init_app(app)  # before the areas: they add their entries
     for area in AREAS:
         area.init_app(app)
@@ -72,8 +82,9 @@ def register(app) -> None:
 
 # Set-up pages gather under one "Settings" menu so the bar stays short.
 SETTINGS = ("departments.index", "staff.index", "responses.index", "routing.index",
-            "sla.index", "ticket_settings.index", "widget_settings.index", "spam.stop_lists",
-            "company.edit")
+            "sla.index", "ticket_settings.index", "widget_settings.index", "mailbox.settings",
+            "spam.stop_lists",
+            "letters.index", "company.edit")
 
 
 def nav_items() -> list[dict]:
@@ -82,7 +93,7 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = [{"endpoint": e.endpoint, "url": url_for(e.endpoint), "label": e.label,
-              "active": False}
+              "active": False, "badge": e.badge() if e.badge else 0}
              for e in navigation.of(current_app).entries
              if e.roles is None or current_user.role in e.roles]
     matching = [item for item in items if request.path.startswith(item["url"])]

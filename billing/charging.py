@@ -5,6 +5,7 @@
    unique (tenant, kind, charge_date) constraint turns a second run into a no-op;
 3. the balances move by exactly the entries this run wrote (one ``UPDATE``);
 4. tenants that could not pay the day are suspended (one ``UPDATE``).
+A tenant the operator holds (``operator_hold``) is neither charged nor resumed.
 On PostgreSQL 2–4 are a single statement (data-modifying CTEs) after locking the tenant
 rows; everything is one transaction, so the balance is always the ledger's sum.
 """
@@ -53,7 +54,7 @@ _COSTS = """
         FROM tenant_addons ta JOIN addons a ON a.name = ta.addon
         GROUP BY ta.tenant_id
     ) ad ON ad.tenant_id = t.id
-    WHERE t.created_at < :day_start
+    WHERE t.created_at < :day_start AND NOT t.operator_hold
 """
 
 _INSERT = """

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.audit.service import record_action
 from app.errors import ServiceError
 from app.extensions import db
 from app.money import MoneyError, parse_amount, to_decimal_string
@@ -25,9 +26,12 @@ def _minor(raw: str | None) -> int | None:
         raise click.BadParameter(f"{raw!r}: {exc}") from None
 
 
-def _save(fn, **kwargs):
+def _save(fn, action: str, **kwargs):
     try:
-        result = fn(**kwargs)  # the catalog is the platform's own, no tenant's rows
+        with context.platform_scope():  # the catalog and the audit log are the platform's
+            result = fn(**kwargs)
+            record_action(action, source="cli", details={"name": result.name} | {
+                k: v for k, v in kwargs.items() if v is not None and k != "name"})
         db.session.commit()
         return result
     except ServiceError as exc:
@@ -38,7 +42,8 @@ def _save(fn, **kwargs):
 
 @click.group("billing")
 def billing_cli():
-    """Plans, add-ons, balances and the daily charge."""
+    """Operator tools: plans, add-ons, tenants and balances, the daily charge, job queues,
+    exports and the audit log."""
     context.use_platform_connection()  # operator tools: every command is platform work
 
 
@@ -67,8 +72,9 @@ def plans_list():
 @with_appcontext
 def plans_set(name, title, price, staff, tickets, all_addons):
     """Create or change plan NAME."""
-    plan = _save(set_plan, name=name, title=title, daily_price=_minor(price), max_staff=staff,
-                 tickets_per_day=tickets, all_addons=all_addons)
+    plan = _save(set_plan, "catalog.plan_saved", name=name, title=title,
+                 daily_price=_minor(price), max_staff=staff, tickets_per_day=tickets,
+                 all_addons=all_addons)
     click.echo(f"Saved plan {plan.name}.")
 
 
@@ -91,7 +97,8 @@ def addons_list():
 @with_appcontext
 def addons_set(name, title, price):
     """Create or change add-on NAME."""
-    addon = _save(set_addon, name=name, title=title, daily_price=_minor(price))
+    addon = _save(set_addon, "catalog.addon_saved", name=name, title=title,
+                  daily_price=_minor(price))
     click.echo(f"Saved add-on {addon.name}.")
 
 
@@ -126,17 +133,22 @@ def adjust(slug, amount, reason):
         tenant_id = db.session.scalar(select(Tenant.id).where(Tenant.slug == slug.lower()))
     if tenant_id is None:
         raise click.ClickException(f"No tenant {slug!r}.")
-    with context.tenant_scope(tenant_id):
-        try:
+    try:
+        with context.tenant_scope(tenant_id):
             entry = adjust_balance(actor="operator", tenant_id=tenant_id, amount=minor,
                                    reason=reason)
             resumed = minor > 0 and resume_if_covered(tenant_id)
             balance_after = entry.balance_after
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+        with context.platform_scope():  # PLATFORM-WIDE: the platform's audit log
+            record_action("billing.adjusted", source="cli", reason=reason,
+                          tenant=db.session.get(Tenant, tenant_id),
+                          details={"amount": minor, "balance_after": balance_after,
+                                   "resumed": bool(resumed)})
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        raise click.ClickException(f"{exc.message} {details}".strip()) from None
     if resumed:
         click.echo("The tenant is resumed.")
     click.echo(f"Balance of {slug}: {to_decimal_string(balance_after)}.")

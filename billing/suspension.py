@@ -6,9 +6,11 @@ logging in and out. Customers' widget and mail requests are not staff requests a
 keep arriving; the ticket desk defers them (see ``limits.admit_ticket``).
 """
 from flask import g, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.errors import InsufficientBalance
+from app.db_types import utcnow
+from app.errors import InsufficientBalance, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
 from billing.catalog import daily_cost
@@ -50,7 +52,7 @@ def resume_if_covered(tenant_id: int, *, actor=None) -> bool:
     """Resume a suspended tenant whose balance now pays today: charge today (once) and
     release the tickets that waited. Returns whether the tenant was resumed."""
     tenant = _lock_tenant(tenant_id)
-    if tenant.suspended_at is None:
+    if tenant.suspended_at is None or tenant.operator_hold:
         return False
     day = billing_day()
     cost = daily_cost(tenant)
@@ -69,3 +71,38 @@ def resume_if_covered(tenant_id: int, *, actor=None) -> bool:
                  tenant_id=tenant_id)
     release_deferred(tenant_id, actor=actor)
     return True
+
+
+def hold(tenant_id: int, *, actor, reason: str) -> bool:
+    """Operator: suspend a tenant until the operator resumes it (abuse, a dispute). Staff
+    can read but not work, customers' requests wait, and neither a top-up nor the daily
+    charge (which skips it) lifts it. Returns False if it was already held."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": _("Give a reason for the suspension.")})
+    if len(reason) > 200:
+        raise ValidationFailed(fields={"reason": _("Keep the reason under 200 characters.")})
+    tenant = _lock_tenant(tenant_id)
+    if tenant.operator_hold:
+        return False
+    tenant.operator_hold = True
+    tenant.suspended_at = tenant.suspended_at or utcnow()
+    db.session.flush()
+    record_event(actor, "billing.held", ("tenant", tenant_id), {"reason": reason},
+                 tenant_id=tenant_id)
+    return True
+
+
+def release_hold(tenant_id: int, *, actor) -> bool:
+    """Operator: lift the operator's hold, then resume the tenant if its balance pays today
+    (as a top-up would). Returns whether the tenant is active again; if the balance does not
+    cover the day it stays suspended for the balance, as any tenant would."""
+    tenant = _lock_tenant(tenant_id)
+    if tenant.operator_hold:
+        tenant.operator_hold = False
+        db.session.flush()
+        record_event(actor, "billing.hold_lifted", ("tenant", tenant_id), {},
+                     tenant_id=tenant_id)
+    if tenant.suspended_at is None:
+        return True
+    return resume_if_covered(tenant_id, actor=actor)

@@ -1,5 +1,6 @@
-"""What billing plugs into the app: its pages, API, Stripe webhook, operator console and
-commands, the suspension guard, its banners and nav entry, and its part of the tenant API.
+"""What billing plugs into the app: its pages, API, Stripe webhook, the operator's billing
+commands, the suspension guard, its banners and nav entry, and its part of the tenant API
+(the operator's console is ``app.operator``).
 
 Billing sits below the areas, so it connects nothing to their signals: the ticket desk and
 the staff area connect billing's gates to their own stages (``app.tickets.wiring``,
@@ -11,7 +12,6 @@ from app.extensions import csrf
 from billing import api
 from billing.banners import billing_banners
 from billing.cli import billing_cli
-from billing.operator import bp as operator_bp
 from billing.suspension import suspension_guard
 from billing.views import bp as billing_bp
 from billing.webhook import bp as webhook_bp
@@ -20,7 +20,6 @@ from tenants.signals import tenant_summary
 
 def init_app(app) -> None:
     app.register_blueprint(billing_bp)
-    app.register_blueprint(operator_bp)
     app.register_blueprint(webhook_bp)
     csrf.exempt(webhook_bp)  # Stripe signs the body; there is no browser session
     app.before_request(suspension_guard)

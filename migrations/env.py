@@ -12,9 +12,11 @@ from tenants.grants import grant_to_roles
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the app already set logging up (its
+# JSON lines, app/telemetry/logs.py): fileConfig would replace its handler and disable the
+# app's loggers for the rest of the process.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 

@@ -30,6 +30,7 @@ RESOLVERS = {
     "tenant_by_token_hash": ("api_tokens", "tenant_id", "token_hash"),
     "tenant_by_invitation_hash": ("staff_invitations", "tenant_id", "token_hash"),
     "tenant_by_reset_hash": ("password_resets", "tenant_id", "token_hash"),
+    "tenant_by_consent_state": ("gmail_consent_states", "tenant_id", "state_hash"),
 }
 
 

@@ -70,11 +70,15 @@ def objects(admin) -> dict:
                                headers={"Authorization": f"Bearer {admin.token}"},
                                content_type="multipart/form-data")
     article = kb_article(admin, "Seeded article")
+    agent = created(admin.post("/staff", {"name": "Seeded Agent", "role": "agent",
+                                          "email": "agent@seed.example",
+                                          "password": "Correct-horse-42"}))
+    assert admin.post("/billing/addons", {"addon": "internal_mail"}).status_code == 201
     return {
         "department_id": department,
-        "staff_id": created(admin.post("/staff", {"name": "Seeded Agent", "role": "agent",
-                                                  "email": "agent@seed.example",
-                                                  "password": "Correct-horse-42"})),
+        "staff_id": agent,
+        "conversation_id": created(admin.post("/internal/conversations", {
+            "subject": "Seeded", "body": "Hello", "participants": [agent]})),
         "number": created(admin.post("/tickets", ticket), "number"),
         "other_number": created(admin.post("/tickets", ticket), "number"),
         "customer_id": created(admin.post("/customers", {"email": "cust@seed.example"})),

@@ -7,6 +7,8 @@ from app.config import TestConfig
 from app.customers.signals import organization_deleting
 from app.departments.signals import department_deleting
 from app.extensions import db
+from app.letters import receivers as letters
+from app.mailbox import replies as gmail_replies
 from app.routing.service import create_rule, route_draft
 from app.sla.service import on_ticket_changed
 from app.spam.service import note_held, screen_draft
@@ -14,7 +16,15 @@ from app.staff.headcount import admin_addresses, count_active
 from app.staff.models import Staff
 from app.staff.signals import staff_adding, staff_deleting
 from app.tickets.deferred import count_waiting, release_waiting, tenants_waiting
-from app.tickets.signals import ticket_admitting, ticket_changed, ticket_created, ticket_drafted
+from app.tickets.signals import (
+    ticket_admitting,
+    ticket_assigned,
+    ticket_changed,
+    ticket_created,
+    ticket_drafted,
+    ticket_replied,
+    ticket_resolved,
+)
 from billing.limits import admit_ticket, check_staff_limit
 from billing.signals import (
     deferred_counting,
@@ -29,10 +39,12 @@ from tenants.signals import tenant_summary
 from tests.test_tickets_support import Desk
 
 # The bar as staff see it: the dashboard, the daily pages, then set-up in area order.
-NAV = ["web.dashboard", "tickets.inbox", "customers.customers", "kb.index",
+NAV = ["web.dashboard", "tickets.inbox", "internal_mail.index", "customers.customers", "kb.index",
        "departments.index",
        "staff.index", "events.index", "responses.index", "routing.index", "sla.index",
-       "ticket_settings.index", "spam.stop_lists", "widget_settings.index", "company.edit",
+       "ticket_settings.index", "spam.stop_lists", "widget_settings.index", "mailbox.settings",
+       "letters.index",
+       "company.edit",
        "billing.index"]
 
 
@@ -45,14 +57,23 @@ def test_each_app_has_its_own_navigation_and_receivers_once(app):
     for each in (app, other):
         registry = navigation.of(each)
         assert [entry.endpoint for entry in registry.entries] == NAV
-        assert len(registry.banner_sources) == 1
+        assert len(registry.banner_sources) == 2  # billing's, and Gmail's "reconnect"
+        assert receivers(ticket_replied, each).count(gmail_replies.on_replied) == 1
         # Routing and the stop lists each change the draft (blinker's order is not fixed).
         assert set(receivers(ticket_drafted, each)) == {route_draft, screen_draft}
         assert receivers(ticket_admitting, each) == [admit_ticket]
-        assert receivers(ticket_changed, each) == [on_ticket_changed]
-        assert receivers(ticket_created, each) == [note_held]
+        # SLA's due times, and the letters of a ticket that stopped waiting.
+        assert {on_ticket_changed, letters.on_changed} <= set(receivers(ticket_changed, each))
+        assert {note_held, letters.on_created} <= set(receivers(ticket_created, each))
+        for signal, receiver in ((ticket_changed, letters.on_changed),
+                                 (ticket_created, letters.on_created),
+                                 (ticket_replied, letters.on_replied),
+                                 (ticket_resolved, letters.on_resolved),
+                                 (ticket_assigned, letters.on_assigned)):
+            assert receivers(signal, each).count(receiver) == 1
         assert receivers(staff_adding, each) == [check_staff_limit]
-        assert len(receivers(staff_deleting, each)) == 2  # tickets and the knowledge base
+        # Tickets, the knowledge base and internal mail keep a person's history.
+        assert len(receivers(staff_deleting, each)) == 3
         assert len(receivers(department_deleting, each)) == 1
         assert len(receivers(organization_deleting, each)) == 2  # tickets and routing
         assert len(receivers(tenant_summary, each)) == 1

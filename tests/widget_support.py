@@ -3,8 +3,9 @@ import hashlib
 import hmac
 import io
 
-from rq import Queue
+from rq import Queue, SimpleWorker
 
+from app.extensions import db
 from tests.conftest import Api
 
 SHOP = "https://shop.example"
@@ -50,3 +51,22 @@ def mail_queue(app) -> Queue:
 
 def signature(secret: str, email: str) -> str:
     return hmac.new(secret.encode(), email.lower().encode(), hashlib.sha256).hexdigest()
+
+
+def complete_requests(app) -> None:
+    """Run the jobs that complete registered requests (and whatever else waits on the
+    ``default`` queue), as the worker does right after the request's commit."""
+    redis = app.extensions["redis"]
+    with app.app_context():
+        try:
+            SimpleWorker([Queue("default", connection=redis)], connection=redis).work(burst=True)
+        finally:
+            db.session.remove()
+
+
+def letters_of(app, kind: str) -> list:
+    """The ticket letters of ``kind`` ("receipt", …) waiting to be sent."""
+    redis = app.extensions["redis"]
+    return [job for name in ("notifications", "mail")
+            for job in Queue(name, connection=redis).jobs
+            if job.func_name.endswith("send_ticket_letter") and job.args[1] == kind]

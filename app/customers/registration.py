@@ -38,18 +38,30 @@ _FIND_OR_INSERT = text("""
 def register_requester(*, email: str, name: str | None = None) -> Customer:
     """The customer with ``email``, created on first contact (matched to an organization by
     domain). A later message with a name fills in a missing one; it never renames."""
+    customer, made = find_or_register(email=email, name=name)
+    if made:
+        record_registered(customer)
+    return customer
+
+
+def find_or_register(*, email: str, name: str | None = None) -> tuple[Customer, bool]:
+    """``register_requester`` without its event: (the customer, whether it is new). The
+    caller records ``record_registered`` for a new one (a request that completes later
+    records it then)."""
     email = normalize_email(email)
     name = (name or "").strip()[:200]
     if db.session.get_bind().dialect.name == "postgresql":
         customer, made = _find_or_insert(email, name)
     else:
         customer, made = _find_or_insert_portable(email, name)
-    if made:
-        record_event(None, "customer.registered", customer,
-                     {"email": email, "organization_id": customer.organization_id})
-    elif name and not customer.name:
+    if not made and name and not customer.name:
         customer.name = name
-    return customer
+    return customer, made
+
+
+def record_registered(customer: Customer) -> None:
+    record_event(None, "customer.registered", customer,
+                 {"email": customer.email, "organization_id": customer.organization_id})
 
 
 def _find_or_insert(email: str, name: str) -> tuple[Customer, bool]:

@@ -353,12 +353,34 @@ SENTENCES = {
     "billing.suspended": _say(_l("The help desk was suspended: the balance did not cover the "
                                  "day")),
     "billing.resumed": _say(_l("The help desk was resumed")),
+    "billing.held": _say(_l("%(who)s suspended the help desk: %(reason)s"),
+                         reason=_field("reason")),
+    "billing.hold_lifted": _say(_l("%(who)s lifted the suspension")),
     "billing.tickets_released": lambda e, n, who: ngettext(
         "%(num)d waiting request was released to the inbox",
         "%(num)d waiting requests were released to the inbox",
         int(data_of(e).get("count") or 0)),
+    # Letters and internal mail
+    "letter_template.updated": _say(_l("%(who)s changed the letter “%(subject)s” (%(language)s)"),
+                                    subject=_field("subject"), language=_field("language")),
+    "letter_template.reset": _say(_l("%(who)s restored the default letter %(kind)s "
+                                     "(%(language)s)"),
+                                  kind=_field("kind"), language=_field("language")),
+    "internal_mail.started": _say(_l("%(who)s started the conversation “%(subject)s”"),
+                                  subject=_field("subject")),
+    "internal_mail.posted": _say(_l("%(who)s wrote in the conversation “%(subject)s”"),
+                                 subject=_field("subject")),
     "billing.letter": _say(_l("Letter “%(subject)s” sent to %(to)s"),
                            subject=_field("subject"), to=_to),
     "mail.sent": _say(_l("Letter “%(subject)s” sent to %(to)s"), subject=_field("subject"),
                       to=_to),
+    # Gmail
+    "gmail.connected": _say(_l("%(who)s connected the Gmail mailbox %(email)s"),
+                            email=_field("email")),
+    "gmail.disconnected": _say(_l("%(who)s disconnected the Gmail mailbox %(email)s"),
+                               email=_field("email")),
+    "gmail.needs_reconnect": _say(_l("Google stopped accepting the access to %(email)s: the "
+                                     "Gmail mailbox needs reconnecting"), email=_field("email")),
+    "gmail.reply_failed": _say(_l("A reply on ticket #%(number)s could not be sent through "
+                                  "Gmail: %(error)s"), number=number, error=_field("error")),
 }

@@ -7,6 +7,7 @@ from redis import Redis
 from rq import Queue, get_current_job
 
 from app.extensions import db
+from app.telemetry.context import current_request_id, request_id_bound
 from app.unit_of_work import after_commit
 from tenants.context import platform_connection, tenant_scope
 
@@ -24,9 +25,11 @@ def queue(name: str = "default") -> Queue:
 def enqueue(func, *args, queue_name: str = "default", **kwargs) -> None:
     """Enqueue ``func`` once the current transaction commits (a ``tenant_job`` takes the
     tenant id as its first argument). A rolled-back request or job enqueues nothing, and a
-    job never starts before the rows it reads are committed."""
+    job never starts before the rows it reads are committed. The job's meta carries the
+    request id, so its log lines name the request that asked for it."""
     target = queue(queue_name)
-    after_commit(lambda: target.enqueue(func, *args, **kwargs))
+    meta = {"request_id": current_request_id()}
+    after_commit(lambda: target.enqueue(func, *args, meta=meta, **kwargs))
 
 
 def _app():
@@ -48,10 +51,13 @@ def _job_context():
     ctx = app.app_context() if app is not None else None
     if ctx is not None:
         ctx.push()
+    job = get_current_job()
     try:
-        yield db.session
+        with request_id_bound((job.meta.get("request_id") if job is not None else None)
+                              or current_request_id()):
+            yield db.session
     finally:
-        if ctx is not None or get_current_job() is not None:
+        if ctx is not None or job is not None:
             db.session.remove()
         if ctx is not None:
             ctx.pop()

@@ -20,6 +20,7 @@ from app.db_types import utcnow
 from app.extensions import db
 from app.portal.models import PortalLink
 from app.tickets.models import Ticket
+from app.tickets.writing import Companion
 from tenants import context
 from tenants.resolve import current_tenant
 
@@ -69,8 +70,27 @@ def status_url(ticket: Ticket, *, external: bool = True) -> str:
     """The portal address of ``ticket`` for its requester (absolute with ``BASE_URL``
     unless ``external`` is False). Call it inside the ticket's tenant; flushes, doesn't
     commit."""
-    path = portal_path(current_tenant().slug, token_of(link_for(ticket)))
+    return _url(token_of(link_for(ticket)), external)
+
+
+def _url(token: str, external: bool) -> str:
+    path = portal_path(current_tenant().slug, token)
     return current_app.config["BASE_URL"] + path if external else path
+
+
+def new_ticket_link() -> Companion:
+    """The requester's link to a ticket being registered, written in the ticket's own
+    statement (``register_ticket``'s companions): a new ticket has no link to look for."""
+    now = utcnow()
+    return Companion(PortalLink.__table__, {"key": secrets.token_urlsafe(16),
+                                            "created_at": now, "last_used_at": now},
+                     from_ticket=("customer_id",))
+
+
+def new_ticket_url(ticket: Ticket, link: Companion, *, external: bool = True) -> str:
+    """``status_url`` of a ticket registered with ``link`` (from ``new_ticket_link``)."""
+    return _url(_serializer().dumps([ticket.tenant_id, ticket.id, link.values["key"]]),
+                external)
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,8 @@ def add_reply(*, actor: Staff, ticket: Ticket, body: str, internal: bool = False
         set_status(actor=actor, ticket=ticket, status=status)
     if first:
         signals.changed(ticket, "first_response")
+    if not internal:
+        signals.replied(ticket, message, actor)
     return message
 
 

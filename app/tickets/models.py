@@ -209,3 +209,24 @@ class DeskSettings(TenantScoped, db.Model):
         BigInteger, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[dict] = mapped_column(Json, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TicketCompletion(TenantScoped, db.Model):
+    """A ticket registered in its request whose creation a job completes after the commit
+    (search document, events, letters): written with the ticket, deleted by the completion;
+    one left behind (a worker died) is completed by the periodic sweep. ``data``: what the
+    completion needs that the ticket does not hold (the visitor's language, whether the
+    requester was new, how many files came)."""
+
+    __tablename__ = "ticket_completions"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "ticket_id"], ["tickets.tenant_id", "tickets.id"],
+                             ondelete="CASCADE"),
+        Index("ix_ticket_completions_registered_at", "registered_at"),
+    )
+
+    tenant_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    data: Mapped[dict] = mapped_column(Json, default=dict)

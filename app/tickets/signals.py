@@ -23,6 +23,14 @@ receivers must not depend on one another. The order between stages is what matte
    "escalated", "merged", "released". SLA recomputes the due times.
 4. ``ticket_created`` (``ticket``): the ticket, its first message and its event are flushed
    (not committed); listeners that reach outside the process wait for the commit.
+
+Later in a ticket's life, each after its change and event are flushed (not committed):
+
+* ``ticket_replied`` (``ticket``, ``message``, ``actor``): a staff member's public reply.
+* ``ticket_assigned`` (``ticket``, ``assignee_id``, ``actor``): a new assignee (assignment,
+  transfer or escalation; not sent when the ticket is left with nobody).
+* ``ticket_resolved`` (``ticket``, ``actor``): the status became ``resolved``; ``actor`` is
+  a Staff, a customer's dict (the portal) or None.
 """
 from dataclasses import dataclass, field
 
@@ -34,6 +42,9 @@ ticket_drafted = _signals.signal("ticket_drafted")
 ticket_admitting = _signals.signal("ticket_admitting")
 ticket_changed = _signals.signal("ticket_changed")
 ticket_created = _signals.signal("ticket_created")
+ticket_replied = _signals.signal("ticket_replied")
+ticket_assigned = _signals.signal("ticket_assigned")
+ticket_resolved = _signals.signal("ticket_resolved")
 
 
 @dataclass
@@ -71,3 +82,17 @@ def changed(ticket, reason: str) -> None:
 
 def created(ticket) -> None:
     ticket_created.send(current_app._get_current_object(), ticket=ticket)
+
+
+def replied(ticket, message, actor) -> None:
+    ticket_replied.send(current_app._get_current_object(), ticket=ticket, message=message,
+                        actor=actor)
+
+
+def assigned(ticket, assignee_id: int, actor) -> None:
+    ticket_assigned.send(current_app._get_current_object(), ticket=ticket,
+                         assignee_id=assignee_id, actor=actor)
+
+
+def resolved(ticket, actor) -> None:
+    ticket_resolved.send(current_app._get_current_object(), ticket=ticket, actor=actor)

@@ -32,5 +32,7 @@ def set_status(*, actor, ticket: Ticket, status: str) -> bool:
     record_event(actor, "ticket.status_changed", ticket, {
         "number": ticket.number, "before": before, "after": status, "version": ticket.version})
     signals.changed(ticket, "status")
+    if status == "resolved":
+        signals.resolved(ticket, actor)
     return True
 

@@ -102,6 +102,8 @@ def assign(*, actor, ticket: Ticket, assignee_id: int | None,
         add_system_note(ticket, comment, actor=actor)
     _changed(actor, ticket, "ticket.assigned", before, assignee_id,
              assignee_name=assignee.name if assignee else None, comment=comment or "")
+    if assignee_id is not None:
+        signals.assigned(ticket, assignee_id, actor)
     return ticket
 
 
@@ -136,6 +138,8 @@ def transfer(*, actor, ticket: Ticket, department_id: int | None = None,
     _changed(actor, ticket, "ticket.transferred", before, after, comment=comment)
     if before["department_id"] != after["department_id"]:
         signals.changed(ticket, "department")
+    if new_assignee is not None and new_assignee != before["assignee_id"]:
+        signals.assigned(ticket, new_assignee, actor)
     return ticket
 
 

@@ -4,12 +4,15 @@ Every channel's new ticket comes through here, so it is the hottest write of the
 On PostgreSQL it is one statement of data-modifying CTEs (the tenant's counter, the ticket,
 the message and the search document, each reading the one before), and the new ticket and
 message enter the session as if just loaded — nothing left to flush, nothing to read back.
-The embedded default (SQLite, no data-modifying CTEs) takes the ORM's way: a number, a
-flush of both rows, then the search index.
+A caller may add ``Companion`` rows that belong to the new ticket (a portal link, a pending
+completion): they join the same statement. The embedded default (SQLite, no
+data-modifying CTEs) takes the ORM's way: a number, a flush of both rows, the companions,
+then the search index.
 """
+from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import bindparam, column, insert, literal_column, select, table, true
+from sqlalchemy import Table, bindparam, column, insert, literal_column, select, table, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -25,13 +28,30 @@ _TICKET_SET_HERE = {"id", "number"}
 _MESSAGE_SET_HERE = {"id", "ticket_id"}
 
 
+
+@dataclass(frozen=True)
+class Companion:
+    """A row of another table written with the new ticket, in the same statement: its
+    ``ticket_id`` and ``tenant_id`` are the new ticket's, so are the columns named in
+    ``from_ticket`` (e.g. ``customer_id``); the others come from ``values``."""
+
+    table: Table
+    values: dict = field(hash=False)
+    from_ticket: tuple[str, ...] = ()
+
+    @property
+    def shape(self) -> tuple:
+        return self.table, tuple(self.values), self.from_ticket
+
+
 def _columns(model, skip: set) -> list:
     return [c for c in model.__table__.columns if c.key not in skip]
 
 
 @cache
-def _statement():
-    """The one statement (built once; SQLAlchemy caches its compiled form)."""
+def _statement(index: bool = True, companions: tuple = ()):
+    """The one statement for ``index`` (write the search document) and the companions'
+    shapes (built once per shape; SQLAlchemy caches its compiled form)."""
     counters = ticket_counters.c
     number = (pg_insert(ticket_counters).values(tenant_id=bindparam("tenant_id"), last_number=1)
               .on_conflict_do_update(index_elements=[counters.tenant_id],
@@ -43,22 +63,31 @@ def _statement():
         ["number", *[c.name for c in ticket_columns]],
         select(number.c.last_number,
                *[bindparam(f"t_{c.key}", type_=c.type) for c in ticket_columns]))
-        .returning(tickets.c.id, tickets.c.number, tickets.c.tenant_id, tickets.c.subject)
+        .returning(tickets.c.id, tickets.c.number, tickets.c.tenant_id, tickets.c.subject,
+                   tickets.c.customer_id)
         .cte("new_ticket"))
     message_columns = _columns(Message, _MESSAGE_SET_HERE)
     message = (insert(messages).from_select(
         ["ticket_id", *[c.name for c in message_columns]],
         select(ticket.c.id, *[bindparam(f"m_{c.key}", type_=c.type) for c in message_columns]))
         .returning(messages.c.id, messages.c.body_text).cte("new_message"))
-    document = literal_column(search.document_sql(
-        "new_ticket.subject", "new_message.body_text", "new_ticket.tenant_id"))
-    indexed = (insert(_search_table).from_select(
-        ["ticket_id", "tenant_id", "document"],
-        select(ticket.c.id, ticket.c.tenant_id, document)
-        .select_from(ticket.join(message, true())))
-        .cte("new_search"))
+    extra = []
+    if index:
+        document = literal_column(search.document_sql(
+            "new_ticket.subject", "new_message.body_text", "new_ticket.tenant_id"))
+        extra.append(insert(_search_table).from_select(
+            ["ticket_id", "tenant_id", "document"],
+            select(ticket.c.id, ticket.c.tenant_id, document)
+            .select_from(ticket.join(message, true())))
+            .cte("new_search"))
+    for n, (other, names, from_ticket) in enumerate(companions):
+        extra.append(insert(other).from_select(
+            ["ticket_id", "tenant_id", *from_ticket, *names],
+            select(ticket.c.id, ticket.c.tenant_id, *[ticket.c[name] for name in from_ticket],
+                   *[bindparam(f"c{n}_{name}", type_=other.c[name].type) for name in names]))
+            .cte(f"new_companion_{n}"))
     return (select(ticket.c.id, ticket.c.number, message.c.id.label("message_id"))
-            .select_from(ticket.join(message, true())).add_cte(indexed))
+            .select_from(ticket.join(message, true())).add_cte(*extra))
 
 
 def _complete(obj, skip: set) -> dict:
@@ -84,9 +113,12 @@ def _as_loaded(obj) -> None:
     db.session.add(obj)
 
 
-def write_new_ticket(ticket: Ticket, message: Message) -> None:
-    """Store the new (transient) ``ticket`` with its first ``message``: both get their ids
-    and the ticket its number, both are in the session, and the ticket is searchable."""
+def write_new_ticket(ticket: Ticket, message: Message, *, companions: tuple = (),
+                     index: bool = True) -> None:
+    """Store the new (transient) ``ticket`` with its first ``message`` and the
+    ``companions``: both get their ids and the ticket its number, both are in the session,
+    and (with ``index``) the ticket is searchable; without, ``search.reindex`` is the
+    caller's to run later."""
     tenant_id = context.current_tenant_id()
     if ticket.tenant_id is None:
         ticket.tenant_id = tenant_id
@@ -97,14 +129,22 @@ def write_new_ticket(ticket: Ticket, message: Message) -> None:
         message.ticket = ticket
         db.session.add_all((ticket, message))
         db.session.flush()
-        search.reindex(ticket)
+        for companion in companions:
+            db.session.execute(insert(companion.table).values(
+                ticket_id=ticket.id, tenant_id=tenant_id, **companion.values,
+                **{name: getattr(ticket, name) for name in companion.from_ticket}))
+        if index:
+            search.reindex(ticket)
         return
     params = {"tenant_id": tenant_id}
     params.update({f"t_{key}": value for key, value in _complete(ticket, _TICKET_SET_HERE).items()})
     params.update({f"m_{key}": value
                    for key, value in _complete(message, _MESSAGE_SET_HERE).items()})
+    for n, companion in enumerate(companions):
+        params.update({f"c{n}_{name}": value for name, value in companion.values.items()})
+    statement = _statement(index, tuple(companion.shape for companion in companions))
     # On the connection: a Core statement, nothing pending needs flushing before it.
-    row = db.session.connection().execute(_statement(), params).one()
+    row = db.session.connection().execute(statement, params).one()
     ticket.id, ticket.number = row.id, row.number
     message.id, message.ticket_id = row.message_id, row.id
     _as_loaded(ticket)

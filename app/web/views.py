@@ -8,11 +8,12 @@ from app.auth.devices import COOKIE as DEVICE_COOKIE
 from app.auth.devices import remember_device
 from app.auth.login import authenticate
 from app.auth.sessions import sign_in, sign_out
-from app.departments.service import list_departments
 from app.errors import ServiceError
 from app.extensions import db, limiter
 from app.onboarding.signup import sign_up
-from app.staff.service import list_staff
+from app.reports.dashboard import admin_dashboard, my_queue
+from app.staff.roles import MANAGERS, has_role
+from app.tickets.constants import STATUS_LABELS
 from app.tickets.display import ACTIVE, NEAR, near_breach
 from app.tickets.listing import ticket_query
 from app.tickets.models import Ticket
@@ -100,9 +101,13 @@ def logout():
 @bp.get("/app/")
 @staff_page()
 def dashboard():
+    """Admins and managers see the state of support; an agent sees their own queue."""
     tenant = current_tenant()
-    return render_template("web/dashboard.html", tenant=tenant, work=_work_counts(),
-                           departments=list_departments(), staff=list_staff())
+    if has_role(current_user, MANAGERS):
+        return render_template("web/dashboard.html", tenant=tenant,
+                               figures=admin_dashboard(actor=current_user))
+    return render_template("web/dashboard_agent.html", tenant=tenant, work=_work_counts(),
+                           queue=my_queue(actor=current_user), status_labels=STATUS_LABELS)
 
 
 COUNT_CAP = 999  # counting is capped: the dashboard stays fast for a million tickets
@@ -115,7 +120,6 @@ def _work_counts() -> list[dict]:
         return db.session.scalar(select(func.count()).select_from(ids.subquery()))
 
     views = [
-        ("open", _("Open tickets"), ticket_query(current_user, status=ACTIVE)),
         ("mine", _("Assigned to me"),
          ticket_query(current_user, status=ACTIVE, assignee_id=current_user.id)),
         ("unassigned", _("Unassigned"),

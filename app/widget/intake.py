@@ -1,7 +1,11 @@
 """A visitor's request through the widget: checked against the tenant's form (every problem
 at once, per field, in the visitor's language), then registered through the one
-``register_ticket`` (routing, the stop lists, the quota with deferral, SLA, events) and
-answered with the number and the status link; the receipt letter leaves after the commit.
+``register_ticket`` (the requester, routing, the stop lists, the quota with deferral, SLA,
+the number, the ticket with its message, files and portal link — in the agents' inbox when
+the request commits) and answered with the number and the status link. The rest of the
+creation (search document, events, the receipt letter in the visitor's language) is
+completed by a job right after the commit (``complete_later``): the visitor does not wait
+for it, and a pending mark written with the ticket makes sure it happens.
 """
 from dataclasses import dataclass, field
 
@@ -12,11 +16,11 @@ from flask_babel import ngettext
 from app.api.limits import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from app.attachments.service import NewFile
 from app.errors import ServiceError, ValidationFailed
-from app.portal.links import status_url
-from app.tickets.creation import register_ticket
+from app.portal.links import new_ticket_link, new_ticket_url
+from app.tickets.creation import Later, register_ticket
 from app.tickets.models import Ticket
 from app.tickets.sanitize import TEXT
-from app.widget import identity, receipt
+from app.widget import identity
 from app.widget.form import form_fields
 from app.widget.settings import current_widget
 
@@ -103,7 +107,7 @@ def _widget_names(exc: ServiceError) -> dict:
     return renamed
 
 
-def receive(*, tenant, submission: Submission, language: str) -> Received:
+def receive(*, submission: Submission, language: str) -> Received:
     """Register the visitor's request (channel ``widget``), or raise a 422 (413 for a file
     too large) naming every field that needs attention; the typed text is the caller's to
     keep. A filled honeypot (a field people never see) is answered alike, and dropped."""
@@ -114,22 +118,20 @@ def receive(*, tenant, submission: Submission, language: str) -> Received:
     values, problems = _check(fields, submission)
     if problems:
         raise ValidationFailed(_("Some fields need your attention."), fields=problems)
+    link = new_ticket_link()
+    verified = identity.is_verified(widget.identity_secret, values["email"],
+                                    submission.email_hash)
     try:
         new = register_ticket(
             actor=None, channel="widget", subject=values.get("subject", ""),
             body=values.get("body", ""), body_format=TEXT, requester_email=values["email"],
             requester_name=values.get("name") or None,
             department_id=values.get("department_id"), custom_fields=values.get("custom"),
-            attachments=submission.files)
+            attachments=submission.files, requester_verified=verified,
+            complete_later=Later(language=language, companions=(link,)))
     except ServiceError as exc:
         if exc.status not in (413, 422):
             raise
         exc.fields = _widget_names(exc)
         raise
-    ticket = new.ticket
-    if identity.is_verified(widget.identity_secret, values["email"], submission.email_hash):
-        ticket.requester_verified = True
-    link = status_url(ticket)
-    if not ticket.spam:  # no letters to what a stop list held back
-        receipt.send_receipt(tenant=tenant, ticket=ticket, link=link, language=language)
-    return Received(ticket, link)
+    return Received(new.ticket, new_ticket_url(new.ticket, link))

@@ -16,19 +16,14 @@ from app.api.core import error_payload
 from app.errors import Forbidden, NotFound, ServiceError
 from app.extensions import db, limiter
 from app.languages import LANGUAGES
-from app.widget import articles, cors
+from app.widget import articles, cors, limits
 from app.widget.form import public_config
 from app.widget.intake import receive
 from app.widget.parsing import submission_from_request
 from app.widget.settings import current_widget
-from tenants import context
-from tenants.resolve import current_tenant, tenant_id_for
+from tenants.resolve import current_tenant, enter_tenant_for
 
 bp = Blueprint("widget", __name__, url_prefix="/widget/<key>")
-
-
-def _per_key() -> str:
-    return "widget-key:" + str(g.get("widget_key") or "")
 
 
 def _limit(name: str) -> str:
@@ -48,11 +43,10 @@ def _give_key(endpoint, values):
 
 @bp.before_request
 def _enter_tenant():
-    """The key's tenant, then the origin: nothing is read for a page not allowed."""
-    tenant_id = tenant_id_for("tenant_by_widget_key", g.get("widget_key") or "")
-    if tenant_id is None:
+    """The key's tenant (found and entered in one statement), then the origin: nothing is
+    read for a page not allowed."""
+    if enter_tenant_for("tenant_by_widget_key", g.get("widget_key") or "") is None:
         raise NotFound()
-    context.set_tenant(tenant_id)
     g.tenant = current_tenant()
     origin = request.headers.get("Origin")
     if not cors.origin_allowed(origin, current_widget().allowed_origins):
@@ -108,12 +102,11 @@ def config():
 
 
 @bp.post("/tickets")
-@limiter.limit(lambda: _limit("WIDGET_RATE_LIMIT"))
-@limiter.limit(lambda: _limit("WIDGET_KEY_RATE_LIMIT"), key_func=_per_key)
+@limiter.exempt  # both of its limits are counted in one round trip (app.widget.limits)
 @widget_view
 def tickets():
-    language = visitor_language()
-    received = receive(tenant=g.tenant, submission=submission_from_request(), language=language)
+    limits.check_intake(g.widget_key)
+    received = receive(submission=submission_from_request(), language=visitor_language())
     ticket = received.ticket
     return jsonify({"number": ticket.number if ticket else None,
                     "status_url": received.status_url,

@@ -1,13 +1,11 @@
 """What the widget area plugs into the app: its public endpoints, the settings page and API,
-the nav entry, and the receipt for a request released from the spam view."""
+and the nav entry."""
 from flask_babel import lazy_gettext as _l
 
 from app import navigation
 from app.extensions import csrf
-from app.spam.signals import ticket_released
 from app.widget import api as _api  # noqa: F401  (registers the API endpoints)
 from app.widget.public import bp as public_bp
-from app.widget.receipt import send_held_receipt
 from app.widget.views import bp as settings_bp
 
 
@@ -15,5 +13,4 @@ def init_app(app) -> None:
     csrf.exempt(public_bp)  # visitors of other sites: no session, no cookie, CORS instead
     app.register_blueprint(public_bp)
     app.register_blueprint(settings_bp)
-    ticket_released.connect(send_held_receipt, sender=app)
     navigation.add_entry(app, "widget_settings.index", _l("Widget"), ("admin",))

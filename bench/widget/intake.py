@@ -15,6 +15,19 @@
   rate limits (Redis), stop list, routing, quota, ticket, message, search index, SLA, event,
   portal link, receipt letter queued — inside the request, as a visitor gets it.
 - floor: bench/api/floor_app.py (one INSERT … RETURNING per request), same gunicorn settings.
+- no-op (the ceiling): this app with one more route that answers at once
+  (``POST /widget/<key>/noop``, bench/widget/noop_app.py), same gunicorn settings and
+  environment: what the app's own per-request work (hooks, locale, limiter, headers, logs)
+  leaves of the floor's throughput before the intake does anything.
+
+Requests are registered in the request and completed by a job after the commit (see
+app/tickets/creation.py); no worker runs during the timed runs, so the completions wait in
+the queue. After the runs, one worker process (``flask worker --burst``) completes them and
+the summary prints how many it completed per second (the worker's side of the cost).
+
+Before the timed runs, one request goes to every tenant (the first pass: each tenant's
+settings are read from the database then, and shared through Redis with every worker after
+it, as on a server that has been up for a while); its rate is printed on its own.
 
 Figures: requests/s (wrk), p50 and p99 latency, CPU ms per request (gunicorn and the
 PostgreSQL backends, from /proc), and from an untimed pass of BENCH_COUNT sequential requests
@@ -29,6 +42,7 @@ import argparse
 import gzip
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,7 +57,7 @@ sys.path.insert(0, str(HERE))
 
 import psycopg  # noqa: E402
 import redis  # noqa: E402
-from apps import create_databases, drop_databases, floor, ours, post_ticket, start, stop  # noqa: E402
+from apps import create_databases, drop_databases, floor, post_ticket, start, stop  # noqa: E402
 from common import (  # noqa: E402
     CONNECTIONS,
     CONTROL,
@@ -53,6 +67,7 @@ from common import (  # noqa: E402
     REDIS_URL,
     ROOT,
     RUNS,
+    WORK,
     WORKERS,
     admin,
 )
@@ -67,7 +82,15 @@ from measure import (  # noqa: E402
     set_log_statement,
     wrk,
 )
-from widget_load import UNLIMITED, intake, sign_up_tenants, widget_wrk  # noqa: E402
+from widget_load import (  # noqa: E402
+    UNLIMITED,
+    ceiling_app,
+    first_pass,
+    intake,
+    sign_up_tenants,
+    widget_app,
+    widget_wrk,
+)
 
 
 def counting_pass(target, monitor, log, by_database: bool, send) -> dict:
@@ -93,12 +116,13 @@ def counting_pass(target, monitor, log, by_database: bool, send) -> dict:
 
 
 def timed_run(target, monitor, rows_conn, run, tag: str) -> dict:
-    rows_before = count_rows(rows_conn, target.table)
+    rows_before = count_rows(rows_conn, target.table) if target.table else 0
     cpu_before = cpu_sample(monitor, target)
     result = run(tag)
     time.sleep(1)  # let the requests wrk left in flight finish
     cpu_after = cpu_sample(monitor, target)
-    made = count_rows(rows_conn, target.table) - rows_before
+    made = (count_rows(rows_conn, target.table) - rows_before if target.table
+            else result["requests"])
     app_ms, _ = cpu_ms(cpu_before["app"], cpu_after["app"])
     db_ms, _ = cpu_ms(cpu_before["db"], cpu_after["db"])
     failed = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
@@ -113,11 +137,36 @@ def timed_run(target, monitor, rows_conn, run, tag: str) -> dict:
     return figures
 
 
+def drain_completions(target, rows_conn) -> None:
+    """One worker process completes what the timed runs registered: how long until no
+    completion waits (its letters, queued by the completions, are left unsent)."""
+    def waiting() -> int:
+        return rows_conn.execute("SELECT count(*) FROM ticket_completions").fetchone()[0]
+
+    pending = waiting()
+    env = {**target.env, "INSTANCE_PATH": str(WORK / "instance")}  # letters stay out of git
+    started = time.monotonic()
+    worker = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker",
+                               "--burst"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        while waiting() and worker.poll() is None and time.monotonic() - started < 600:
+            time.sleep(0.5)
+        seconds = time.monotonic() - started
+    finally:
+        worker.terminate()
+        worker.wait()
+    left = waiting()
+    print(f"completions: {pending} waited after the runs; one worker (its start included) "
+          f"completed {pending - left} in {seconds:.1f} s "
+          f"({(pending - left) / seconds:.1f}/s), {left} left")
+
+
 def median(target, key: str) -> float:
     return statistics.median(run[key] for run in target.runs)
 
 
-def report(ours_target, floor_target) -> None:
+def report(ours_target, floor_target, ceiling=None) -> None:
     def statements(counts):
         s = counts.get("statements")
         return None if s is None else sum(v for k, v in s.items() if k not in CONTROL)
@@ -149,6 +198,11 @@ def report(ours_target, floor_target) -> None:
         print(f"\nwidget: statements per request: {parts}; not counted above: "
               f"BEGIN/COMMIT/SAVEPOINT/RELEASE and pool pings "
               f"{sum(v for k, v in s.items() if k in CONTROL):.1f}")
+    if ceiling is not None:
+        print(f"ceiling: the no-op route {median(ceiling, 'rps'):.1f} req/s "
+              f"({median(ceiling, 'rps') / median(floor_target, 'rps'):.2f} of the floor), "
+              f"p99 {median(ceiling, 'p99'):.1f} ms, "
+              f"{median(ceiling, 'app_cpu'):.2f} CPU ms/request in gunicorn")
     throughput = median(ours_target, "rps") / median(floor_target, "rps")
     p99 = median(ours_target, "p99")
     print(f"targets: throughput >= 0.5 of the floor's: {throughput:.2f} "
@@ -173,22 +227,30 @@ def main() -> None:
             print("warning: the server log is not readable; statements are not counted")
             log = None
         create_databases()
-        widget, bare = ours(), floor()
-        targets = [widget, bare]
+        widget, bare = widget_app(), floor()
+        ceiling = ceiling_app(widget)
+        targets = [widget, bare, ceiling]
         widget.env.update(SIGNUP_RATE_LIMIT=UNLIMITED, WIDGET_RATE_LIMIT=UNLIMITED,
                           WIDGET_KEY_RATE_LIMIT=UNLIMITED, WIDGET_READ_RATE_LIMIT=UNLIMITED)
         widget.title, bare.title = "widget", "floor"
-        widget.keys = sign_up_tenants(widget, TENANTS)
+        widget.keys = ceiling.keys = sign_up_tenants(widget, TENANTS)
+        start(widget)
+        try:
+            print(f"first pass, one request per tenant (its settings read from the database "
+                  f"and shared through Redis): {first_pass(widget):.1f} req/s")
+        finally:
+            stop(widget)
         print(f"counting statements over {COUNT} requests per app …")
         widget.counts = counting_pass(widget, monitor, log, by_database,
                                       lambda tag, n: intake(widget, tag, n))
         bare.counts = counting_pass(bare, monitor, log, by_database,
                                     lambda tag, n: post_ticket(bare, tag, n))
         runs = {"widget": lambda tag: widget_wrk(widget, tag, DURATION),
-                "floor": lambda tag: wrk(bare, DURATION, tag)}
+                "floor": lambda tag: wrk(bare, DURATION, tag),
+                "no-op": lambda tag: widget_wrk(ceiling, tag, DURATION, "noop")}
         for target in targets:
             start(target)
-            (widget_wrk(widget, "warm-up", 2) if target is widget else wrk(bare, 2, "warm-up"))
+            runs[target.title]("warm-up")
             rows_conns.append(admin(target.database))
         print(f"timed runs: {RUNS} x {DURATION} s, {CONNECTIONS} connections")
         for number in range(1, RUNS + 1):
@@ -197,9 +259,12 @@ def main() -> None:
         total, deferred, spam = rows_conns[0].execute(
             "SELECT count(*), count(*) FILTER (WHERE deferred), count(*) FILTER (WHERE spam)"
             " FROM tickets").fetchone()
-        report(widget, bare)
+        report(widget, bare, ceiling)
         print(f"widget: {total} tickets in {len(widget.keys)} tenants, {deferred} deferred, "
               f"{spam} spam; load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        for target in targets:
+            stop(target)
+        drain_completions(widget, rows_conns[0])
     finally:
         for target in targets:
             stop(target)

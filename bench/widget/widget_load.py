@@ -5,8 +5,10 @@ import http.client
 import json
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import apps
 from common import BODY, CONNECTIONS, DATABASE, ROOT, SUBJECT, TICKETS_PER_DAY, WORK, admin
 from measure import LUA
 
@@ -27,9 +29,26 @@ request = function()
   n = n + 1
   local email = "%(prefix)s-" .. n .. "@customers.example"
   local body = (template:gsub("@N@", tostring(n)):gsub("@EMAIL@", email))
-  return wrk.format(nil, "/widget/" .. keys[(n %% #keys) + 1] .. "/tickets", nil, body)
+  return wrk.format(nil, "/widget/" .. keys[(n %% #keys) + 1] .. "/%(route)s", nil, body)
 end
 """
+
+
+def widget_app():
+    """bench/api's ``ours``, migrated to every head: areas built side by side may each add a
+    revision before a merge revision joins them (``db upgrade`` alone refuses several)."""
+    run = apps.subprocess.run
+
+    def upgrade_heads(args, **kwargs):
+        if list(args[-2:]) == ["db", "upgrade"]:
+            args = [*args, "heads"]
+        return run(args, **kwargs)
+
+    apps.subprocess.run = upgrade_heads
+    try:
+        return apps.ours()
+    finally:
+        apps.subprocess.run = run
 
 
 def _post(port: int, path: str, payload: dict, headers: dict | None = None):
@@ -75,13 +94,36 @@ def intake(target, tag: str, n: int) -> None:
         raise SystemExit(f"widget intake answered {status}: {answer}")
 
 
-def widget_wrk(target, tag: str, seconds: int) -> dict:
-    """wrk against every tenant's widget in turn; wrk's JSON summary."""
+def ceiling_app(widget):
+    """The widget's app with one more route that does nothing (noop_app.py), on the next
+    free port, sharing the widget's database and environment: what a request costs before
+    a view does anything."""
+    port = widget.port + 4
+    return apps.Target(
+        key="ceiling", title="no-op", database=widget.database, port=port,
+        command=[str(ROOT / ".venv/bin/gunicorn"), *apps.gunicorn_args(port),
+                 "--pythonpath", str(HERE), "noop_app:build_app()"],
+        cwd=ROOT, env=widget.env, path="/", table="", body={})
+
+
+def first_pass(target) -> float:
+    """One request to every tenant's widget (CONNECTIONS at a time), each the first its
+    tenant gets: its settings come from the database, once, and are shared through Redis
+    from then on. Requests per second."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        list(pool.map(lambda n: intake(target, "first", n), range(len(target.keys))))
+    return len(target.keys) / (time.monotonic() - started)
+
+
+def widget_wrk(target, tag: str, seconds: int, route: str = "tickets") -> dict:
+    """wrk against every tenant's widget in turn (``route``: ``tickets``, or ``noop`` on
+    the ceiling's app); wrk's JSON summary."""
     done = LUA[LUA.index("done = function"):].replace("%%", "%")
-    script = WORK / "widget.lua"
+    script = WORK / f"widget-{route}.lua"
     script.write_text(WIDGET_LUA % {
         "origin": ORIGIN, "keys": ",".join(f'"{key}"' for key in target.keys),
-        "template": json.dumps(INTAKE), "prefix": f"widget-{tag}"} + done)
+        "template": json.dumps(INTAKE), "prefix": f"widget-{tag}", "route": route} + done)
     result = subprocess.run(
         ["wrk", "-t", "1", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "30s",
          "-s", str(script), f"http://127.0.0.1:{target.port}/"], capture_output=True,

@@ -32,22 +32,29 @@ def parse_smtp_url(url: str) -> dict:
 
 def build_message(*, to: list[str], subject: str, text: str, html: str | None = None,
                   from_name: str | None = None, reply_to: str | None = None,
-                  headers: dict | None = None) -> EmailMessage:
-    """A multipart letter (plain text, and HTML when given) from MAIL_FROM."""
+                  headers: dict | None = None, message_id: str | None = None) -> EmailMessage:
+    """A multipart letter (plain text, and HTML when given) from MAIL_FROM; ``message_id``
+    when the caller names it (letters about a ticket carry one that threads replies)."""
     message = EmailMessage()
     sender = current_app.config["MAIL_FROM"]
     message["From"] = formataddr((from_name, sender)) if from_name else sender
     message["To"] = ", ".join(to)
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    message["Message-ID"] = message_id or make_msgid(domain=mail_domain())
     if reply_to:
         message["Reply-To"] = reply_to
-    for name, value in (headers or {}).items():
-        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    # After the content: setting it drops Content-* headers (Content-Language is one).
+    for name, value in (headers or {}).items():
+        message[name] = value
     return message
+
+
+def mail_domain() -> str:
+    """The domain of MAIL_FROM: the right-hand side of the Message-IDs we make."""
+    return current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].strip(">") or "localhost"
 
 
 def deliver(message: EmailMessage) -> str:

@@ -1,0 +1,54 @@
+"""The rate limits of requests sent through the widget: per visitor's address
+(``WIDGET_RATE_LIMIT``) and per widget key, all of a site's visitors together
+(``WIDGET_KEY_RATE_LIMIT``), both in the limiter's notation ("20 per minute").
+
+Fixed windows counted in Redis, every counter of both limits in one pipelined round trip
+(the limiter extension would make one per limit, and another for its headers). Over a
+limit is a 429 whose ``Retry-After`` says when the window ends. Redis out of reach lets the
+request through: a visitor's request is worth more than a counter.
+"""
+import logging
+import math
+import time
+from functools import lru_cache
+
+from flask import current_app, request
+from limits import parse_many
+from redis.exceptions import RedisError
+
+from app.errors import RateLimited
+
+log = logging.getLogger(__name__)
+PREFIX = "widget-limit"
+
+
+@lru_cache(maxsize=64)
+def _windows(text: str) -> tuple[tuple[int, int], ...]:
+    """(amount, seconds) of each limit in ``text``."""
+    return tuple((item.amount, item.get_expiry()) for item in parse_many(text))
+
+
+def check_intake(widget_key: str) -> None:
+    """Count this request against both limits; raise RateLimited over either."""
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True):
+        return
+    now = time.time()
+    counted = []
+    pipe = current_app.extensions["redis"].pipeline(transaction=False)
+    for who, setting in ((f"ip:{request.remote_addr}", "WIDGET_RATE_LIMIT"),
+                         (f"key:{widget_key}", "WIDGET_KEY_RATE_LIMIT")):
+        for amount, seconds in _windows(config[setting]):
+            name = f"{PREFIX}:{who}:{amount}/{seconds}:{int(now // seconds)}"
+            pipe.incr(name)
+            pipe.expire(name, seconds + 1)
+            counted.append((amount, seconds))
+    try:
+        replies = pipe.execute()
+    except RedisError:
+        log.warning("widget rate limits unavailable; request let through", exc_info=True)
+        return
+    waits = [seconds - now % seconds for (amount, seconds), count
+             in zip(counted, replies[::2], strict=True) if count > amount]
+    if waits:
+        raise RateLimited(retry_after=max(1, math.ceil(max(waits))))

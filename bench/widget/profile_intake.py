@@ -1,0 +1,143 @@
+"""Where the time of one widget intake goes: the app in this process (production settings,
+the three roles, PostgreSQL and Redis as in intake.py), N requests through Flask's test
+client to the widgets of BENCH_TENANTS tenants in turn, under cProfile; and the same for a
+no-op public JSON route (``--noop``: what any request costs before a view does anything).
+
+    .venv/bin/python bench/widget/profile_intake.py [--requests 500] [--top 40] [--noop]
+        [--sort tottime] [--statements] [--no-profile]
+
+It prints CPU ms per request (this process only: the app's Python, without PostgreSQL's
+side), statements per request, and the profile's top functions. The HTTP server (gunicorn)
+is not in the picture; intake.py measures the whole request beside the floor.
+"""
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+os.environ.setdefault("BENCH_DATABASE", "helpdesk_bench_widget_profile")
+os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+sys.path.insert(0, str(HERE.parent / "api"))
+sys.path.insert(0, str(HERE))
+
+import psycopg  # noqa: E402
+from apps import create_databases, drop_databases  # noqa: E402
+from common import BODY, ROOT, SUBJECT  # noqa: E402
+from widget_load import ORIGIN, UNLIMITED, sign_up_tenants, widget_app  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+TENANTS = int(os.environ.get("BENCH_TENANTS", "200"))
+
+
+def build(target):
+    target.env.update(WIDGET_RATE_LIMIT=UNLIMITED, WIDGET_KEY_RATE_LIMIT=UNLIMITED,
+                      WIDGET_READ_RATE_LIMIT=UNLIMITED)
+    os.environ.update(target.env)
+    from noop_app import add_noop_route
+
+    from app import create_app  # after the environment is set: settings are read at build
+
+    app = create_app()
+    add_noop_route(app)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--noop", action="store_true", help="profile the no-op route instead")
+    parser.add_argument("--no-profile", action="store_true", help="CPU figures only")
+    parser.add_argument("--statements", action="store_true",
+                        help="print the statements of the last request")
+    parser.add_argument("--dump", help="also write the profile to this file (pstats)")
+    parser.add_argument("--cold", choices=("none", "process", "all"), default="none",
+                        help="the timed requests find the tenants' settings in no cache "
+                             "(all), only in Redis, as a fresh worker does (process), or "
+                             "warm (none)")
+    args = parser.parse_args()
+    create_databases()
+    try:
+        target = widget_app()
+        keys = sign_up_tenants(target, TENANTS)
+        app = build(target)
+        from sqlalchemy import event
+
+        from app.extensions import db
+        client = app.test_client()
+        statements = []
+        with app.app_context():
+            for engine in {db.engine, *db.engines.values()}:
+                event.listen(engine, "before_cursor_execute",
+                             lambda *a: statements.append(a[2]))
+
+        def post(n: int) -> None:
+            key = keys[n % len(keys)]
+            if args.noop:
+                answer = client.post(f"/widget/{key}/noop", json={"n": n},
+                                     headers={"Origin": ORIGIN})
+                assert answer.status_code == 200, answer.get_data(as_text=True)
+                return
+            answer = client.post(f"/widget/{key}/tickets", headers={"Origin": ORIGIN}, json={
+                "name": f"Customer {n}", "email": f"c{n}@customers.example",
+                "subject": SUBJECT.replace("@N@", str(n)), "body": BODY.replace("@N@", str(n))})
+            assert answer.status_code == 201, answer.get_data(as_text=True)
+
+        for n in range(len(keys) * 2):  # every tenant's cached settings warm, twice
+            post(n)
+        if args.cold != "none":
+            from app import settings_cache
+
+            settings_cache.clear()
+            if args.cold == "all":
+                redis = app.extensions["redis"]
+                for name in redis.scan_iter("settings-value:*"):
+                    redis.delete(name)
+            args.requests = min(args.requests, len(keys))  # each tenant once: all cold
+        statements.clear()
+        profile = cProfile.Profile(time.process_time)  # CPU, not waiting
+        cpu, wall = time.process_time(), time.perf_counter()
+        if not args.no_profile:
+            profile.enable()
+        first = len(keys) * 2
+        for n in range(first, first + args.requests):
+            if args.statements:
+                del statements[:]
+            post(n)
+        profile.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        per = 1 if args.statements else args.requests
+        print(f"{args.requests} {'no-op' if args.noop else 'intake'} requests over {len(keys)} "
+              f"tenants: {1000 * cpu / args.requests:.2f} CPU ms/request "
+              f"(profiler {'off' if args.no_profile else 'on'}), "
+              f"{1000 * wall / args.requests:.2f} wall ms, "
+              f"{len(statements) / per:.1f} statements/request")
+        if args.statements:
+            print("\n".join(" ".join(s.split())[:160] for s in statements))
+        pending = app.extensions["redis"].llen("rq:queue:default")
+        print(f"jobs waiting on the default queue: {pending}")
+        if args.no_profile:
+            return
+        if args.dump:
+            profile.dump_stats(args.dump)
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+        print(out.getvalue())
+    finally:
+        subprocess.run(["redis-cli", "-u", os.environ["BENCH_REDIS_URL"], "flushdb"],
+                       capture_output=True)
+        try:
+            drop_databases()
+        except psycopg.errors.DependentObjectsStillExist:
+            pass  # the bench roles stay: another benchmark's databases still use them
+
+
+if __name__ == "__main__":
+    main()
