@@ -37,8 +37,16 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite (the embedded default): enforce foreign keys, let web and worker share the file."""
+def _session_setup(dbapi_connection, connection_record):
+    """PostgreSQL: the session works in UTC, whatever the server's default (the driver then
+    returns UTC datetimes, which ``app.db_types.UtcDateTime`` passes on as they are).
+    SQLite (the embedded default): enforce foreign keys, let web and worker share the file."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a SET outside any transaction: it stays
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.autocommit = autocommit
+        return
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
