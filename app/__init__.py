@@ -11,7 +11,6 @@ def create_app(config: dict | None = None) -> Flask:
     settings = from_environment()
     settings.update(config or {})
     app.config.update(settings)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
@@ -28,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     redis_setup.init_app(app)
     database.configure(app)
     extensions.db.init_app(app)
+    extensions.ping_idle_connections(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)

@@ -29,6 +29,14 @@ class UtcDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect, coltype):
+        if dialect.name == "postgresql":
+            # Every PostgreSQL connection works in UTC (``app.extensions`` sets it when it
+            # connects), so the driver already hands back aware UTC datetimes: no per-value
+            # step (a list page reads hundreds of these).
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value, dialect):
         if value is None:
             return None

@@ -44,5 +44,9 @@ def attach(obj):
 
 
 def loaded(model, values: dict):
-    """A ``model`` object with ``values`` (all its column attributes), attached as loaded."""
-    return attach(model(**values))
+    """A ``model`` object with ``values`` (all its column attributes), attached as loaded.
+    The values go straight into the object's state, as the ORM's own loading puts them: no
+    constructor, no attribute events, no history — nothing of it is a change to write."""
+    obj = inspect(model).class_manager.new_instance()
+    obj.__dict__.update(values)
+    return attach(obj)

@@ -40,6 +40,21 @@ def apply_form_errors(form, exc: ServiceError) -> None:
         flash(str(exc.message), "error")
 
 
+def flash_outcome(action, done: str) -> None:
+    """Run ``action`` (a service call behind a button) and flash ``done``, or the reason the
+    service refused (the change rolled back). A 403 or 404 is not a message but an answer:
+    it propagates, so a page of another tenant or above one's role looks as it always does."""
+    try:
+        action()
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        flash(str(exc.message), "error")
+    else:
+        flash(done, "success")
+
+
 def back(default: str):
     """Redirect to where the form came from (same site only)."""
     target = request.form.get("next") or default

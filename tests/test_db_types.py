@@ -46,3 +46,18 @@ def test_postgresql_reads_back_aware_utc(app_ctx):
     noon_in_almaty = datetime(2030, 3, 1, 12, 0, tzinfo=ALMATY)
     value = db.session.scalar(select(literal(noon_in_almaty, UtcDateTime)))
     assert value == noon_in_almaty and value.tzinfo is UTC
+
+
+def test_postgresql_reads_back_aware_utc_whatever_the_server_zone(app):
+    """The connection is set to UTC when it connects, so a server (or role) default in another
+    zone changes nothing: moments come back as UTC datetimes, with no per-value step."""
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"],
+                           connect_args={"options": "-c TimeZone=Asia/Kamchatka"})
+    try:
+        with engine.connect() as connection:
+            noon_in_almaty = datetime(2030, 3, 1, 12, 0, tzinfo=ALMATY)
+            value = connection.execute(select(literal(noon_in_almaty, UtcDateTime))).scalar()
+            assert value == noon_in_almaty and value.tzinfo is UTC and value.hour == 7
+            assert connection.exec_driver_sql("SHOW TimeZone").scalar() == "UTC"
+    finally:
+        engine.dispose()

@@ -1,38 +1,17 @@
 """The knowledge base on the embedded default (SQLite): FTS5 kept by triggers, Snowball
 stems as prefixes for word forms, the typo pass over titles, safe snippets, the public
 pages, votes and the views flush."""
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.sqlite_support import prelude, run_on_sqlite
 
-SCRIPT = textwrap.dedent('''
-    from flask_migrate import upgrade
-    from app import create_app
+SCRIPT = prelude(company="Lite KB", slug="lite-kb", imports="""
     from app.kb import jobs, search
     from tenants import context
     from tenants.resolve import tenant_id_by_slug
-
-    app = create_app({"WTF_CSRF_ENABLED": False})
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
-    with app.app_context():
-        upgrade(revision="heads")
-    client = app.test_client()
-    body = client.post("/api/v1/signup", json={
-        "company_name": "Lite KB", "slug": "lite-kb", "admin_name": "Lee",
-        "admin_email": "lee@lite.example", "password": "Lite-test-pass-1"}).get_json()
-    auth = {"Authorization": "Bearer " + body["token"]}
-
-    def post(path, payload):
-        response = client.post("/api/v1" + path, json=payload, headers=auth)
-        assert response.status_code in (200, 201), (path, response.get_json())
-        return response.get_json()
-
+""") + textwrap.dedent('''
     printer = post("/kb/articles", {"title": "Принтер не печатает", "language": "ru",
         "public": True, "body_markdown": "Проверьте кабель принтера & <b>очередь</b>."})
     post("/kb/articles", {"title": "Printers and drivers", "language": "en", "public": True,
@@ -86,12 +65,4 @@ SCRIPT = textwrap.dedent('''
 @pytest.mark.embedded
 @pytest.mark.real_commits
 def test_knowledge_base_on_sqlite(tmp_path):
-    script = tmp_path / "kb_sqlite.py"
-    script.write_text(SCRIPT)
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["INSTANCE_PATH"] = str(tmp_path / "instance")
-    env["PYTHONPATH"] = str(ROOT)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    assert "kb on sqlite ok" in result.stdout
+    assert "kb on sqlite ok" in run_on_sqlite(tmp_path, SCRIPT)

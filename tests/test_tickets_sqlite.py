@@ -1,35 +1,12 @@
 """The ticket desk on the embedded default (SQLite): numbering with ON CONFLICT … RETURNING,
 FTS5 search, tag filter through json_each, attachments on local disk."""
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.sqlite_support import prelude, run_on_sqlite
 
-SCRIPT = textwrap.dedent('''
-    import io
-    from flask_migrate import upgrade
-    from app import create_app
-
-    app = create_app({"WTF_CSRF_ENABLED": False})
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
-    with app.app_context():
-        upgrade(revision="heads")
-    client = app.test_client()
-    body = client.post("/api/v1/signup", json={
-        "company_name": "Lite", "slug": "lite-co", "admin_name": "Lee",
-        "admin_email": "lee@lite.example", "password": "Lite-test-pass-1"}).get_json()
-    auth = {"Authorization": "Bearer " + body["token"]}
-
-    def post(path, payload):
-        response = client.post("/api/v1" + path, json=payload, headers=auth)
-        assert response.status_code in (200, 201), (path, response.get_json())
-        return response.get_json()
-
+SCRIPT = prelude(company="Lite", slug="lite-co", imports="import io\n") + textwrap.dedent('''
     for subject, tags in (("Printer jammed again", ["hardware"]),
                           ("Счёт не пришёл", ["billing"]), ("Password reset", [])):
         post("/tickets", {"subject": subject, "body": "details here", "tags": tags,
@@ -69,12 +46,4 @@ SCRIPT = textwrap.dedent('''
 @pytest.mark.embedded
 @pytest.mark.real_commits
 def test_tickets_on_sqlite(tmp_path):
-    script = tmp_path / "tickets_sqlite.py"
-    script.write_text(SCRIPT)
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["INSTANCE_PATH"] = str(tmp_path / "instance")
-    env["PYTHONPATH"] = str(ROOT)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    assert "tickets on sqlite ok" in result.stdout
+    assert "tickets on sqlite ok" in run_on_sqlite(tmp_path, SCRIPT)

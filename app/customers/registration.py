@@ -4,13 +4,13 @@ so on PostgreSQL it is one statement: find, or insert with the organization look
 the same statement. The embedded default (SQLite) finds, then inserts in a savepoint."""
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from app.customers.models import Customer, Organization
 from app.customers.service import customer_by_email, organization_for_email
 from app.db_types import utcnow
 from app.events.service import record_event
 from app.extensions import db
+from app.rows import attach
 from app.staff.service import normalize_email
 from tenants import context
 
@@ -71,10 +71,9 @@ def _find_or_insert(email: str, name: str) -> tuple[Customer, bool]:
         "domain": email.rsplit("@", 1)[-1]}).first()
     if row is None:  # a parallel first message from the same address registered it
         return customer_by_email(email), False
-    loaded = Customer(tenant_id=tenant_id, id=row.id, email=row.email, name=row.name,
-                      organization_id=row.organization_id, created_at=row.created_at)
-    make_transient_to_detached(loaded)  # as if read by a query: persistent, nothing to write
-    return db.session.merge(loaded, load=False), row.made
+    customer = Customer(tenant_id=tenant_id, id=row.id, email=row.email, name=row.name,
+                        organization_id=row.organization_id, created_at=row.created_at)
+    return attach(customer), row.made  # as if read by a query: persistent, nothing to write
 
 
 def _find_or_insert_portable(email: str, name: str) -> tuple[Customer, bool]:

@@ -11,7 +11,7 @@ from app.departments import service
 from app.departments.models import Department
 from app.errors import Forbidden, ServiceError
 from app.extensions import db
-from app.ui import apply_form_errors, staff_page
+from app.ui import apply_form_errors, flash_outcome, staff_page
 
 bp = Blueprint("departments", __name__, url_prefix="/app/departments")
 
@@ -62,12 +62,7 @@ def edit(department_id: int):
 @bp.post("/<int:department_id>/delete")
 @staff_page()
 def delete(department_id: int):
-    try:
-        service.delete_department(actor=current_user, department_id=department_id)
-        flash(_("Department deleted."), "success")
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(str(exc.message), "error")
+    flash_outcome(lambda: service.delete_department(actor=current_user,
+                                                    department_id=department_id),
+                  _("Department deleted."))
     return redirect(url_for(".index"))

@@ -12,7 +12,7 @@ from app.kb.models import Article, Comment
 from app.kb.rights import can_edit
 from app.kb.urls import article_path
 from app.kb.views import bp
-from app.ui import apply_form_errors, staff_page
+from app.ui import apply_form_errors, flash_outcome, staff_page
 from tenants.resolve import current_tenant
 
 COMMENTS_PAGE = 50
@@ -72,14 +72,8 @@ def category_edit(category_id: int):
 @bp.post("/categories/<int:category_id>/delete")
 @staff_page("admin", "manager")
 def category_delete(category_id: int):
-    try:
-        categories.delete_category(actor=current_user, category_id=category_id)
-        flash(_("Category deleted."), "success")
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(str(exc.message), "error")
+    flash_outcome(lambda: categories.delete_category(actor=current_user, category_id=category_id),
+                  _("Category deleted."))
     return redirect(url_for(".categories_page"))
 
 

@@ -15,7 +15,7 @@ from app.languages import LANGUAGE_CHOICES
 from app.staff import invitations, service
 from app.staff.models import ACCESS_LEVELS, Staff
 from app.staff.roles import ACCESS_LABELS, ROLE_CHOICES
-from app.ui import apply_form_errors, staff_page
+from app.ui import apply_form_errors, flash_outcome, staff_page
 
 bp = Blueprint("staff", __name__, url_prefix="/app/staff")
 
@@ -126,14 +126,8 @@ def edit(staff_id: int):
 @bp.post("/<int:staff_id>/delete")
 @staff_page()
 def delete(staff_id: int):
-    try:
-        service.delete_staff(actor=current_user, staff_id=staff_id)
-        flash(_("Staff member removed."), "success")
-    except ServiceError as exc:
-        db.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        flash(str(exc.message), "error")
+    flash_outcome(lambda: service.delete_staff(actor=current_user, staff_id=staff_id),
+                  _("Staff member removed."))
     return redirect(url_for(".index"))
 
 

@@ -127,7 +127,10 @@ def drop_databases() -> None:
         for name in (DATABASE, f"{DATABASE}_django", f"{DATABASE}_floor"):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         for role in (OWNER, APP_ROLE, PLATFORM_ROLE, PEER_ROLE):
-            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+            try:
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+            except psycopg.errors.DependentObjectsStillExist:
+                pass  # another benchmark's database still uses the role: it drops it later
 
 
 # --- the three apps ------------------------------------------------------------------------
@@ -143,7 +146,8 @@ def ours() -> Target:
            "PLATFORM_DATABASE_URL": database_url(PLATFORM_ROLE, DATABASE),
            "SECRET_KEY": secrets.token_hex(32), "REDIS_URL": REDIS_URL,
            "SIGNUP_RATE_LIMIT": "1000 per hour"}
-    upgrade = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"],
+    upgrade = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db",
+                              "upgrade", "heads"],
                              cwd=ROOT, env=env, capture_output=True, text=True)
     if upgrade.returncode:
         raise SystemExit(f"flask db upgrade failed:\n{upgrade.stdout}\n{upgrade.stderr}")

@@ -20,7 +20,10 @@ the same wrk load (POST bodies with a new requester e-mail each time):
 - floor: bench/api/floor_app.py, one INSERT … RETURNING on an autocommit connection.
 
 Load: ``wrk -t 1 -c BENCH_CONNECTIONS -d BENCH_DURATION`` after a 2 s warm-up, BENCH_RUNS runs
-with the apps interleaved (run 1 of each, then run 2, …); medians are printed. Figures:
+with the apps interleaved (run 1 of each, then run 2, …); medians are printed. Before each
+run the app's database is analyzed (untimed), as autovacuum keeps a database in steady use:
+without it, plans made while the tables were nearly empty make each run slower than the last.
+Figures:
 
 - tickets/s: responses per second counted by wrk; p99: wrk's latency percentile; failed
   responses (wrk's status and socket errors) are printed and make the run suspect.
@@ -133,6 +136,11 @@ def counting_pass(target: Target, monitor, log: Path | None, by_database: bool) 
 
 
 def timed_run(target: Target, monitor, rows_conn, tag: str) -> dict:
+    # Statistics as autovacuum keeps them in a database in steady use: the tables grow by
+    # thousands of rows a run, faster than autovacuum's minute-long nap notices, and a plan
+    # made for yesterday's small table (a scan where an index lookup belongs) would cost more
+    # with every ticket. Untimed; the same for all three apps.
+    rows_conn.execute("ANALYZE")
     rows_before = count_rows(rows_conn, target.table)
     cpu_before = cpu_sample(monitor, target)
     result = wrk(target, DURATION, tag)

@@ -31,6 +31,7 @@ from common import (
     admin,
     database_url,
 )
+from measure import backend_pids, cpu_ms, cpu_ticks
 
 sys.path.insert(0, str(ROOT))
 
@@ -44,7 +45,8 @@ def environment() -> dict:
 
 def build_app():
     os.environ.update(environment())
-    done = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"],
+    done = subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db",
+                              "upgrade", "heads"],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"flask db upgrade failed:\n{done.stdout}\n{done.stderr}")
@@ -63,6 +65,13 @@ def sign_up(client) -> dict:
     return {"Authorization": f"Bearer {answer.get_json()['token']}"}
 
 
+def _backends_cpu() -> float:
+    """CPU milliseconds the PostgreSQL backends serving the benchmark database have used."""
+    with admin("postgres") as monitor:
+        before, _ = cpu_ms({}, cpu_ticks(backend_pids(monitor, DATABASE)))
+    return before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500)
@@ -70,6 +79,8 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--dump", help="also write the profile to this file (pstats)")
     parser.add_argument("--no-profile", action="store_true", help="CPU figures only")
+    parser.add_argument("--chunks", type=int, default=0,
+                        help="also print CPU per request for every CHUNKS requests (growth)")
     parser.add_argument("--statements", action="store_true",
                         help="print the statements of the last request")
     args = parser.parse_args()
@@ -100,10 +111,17 @@ def main() -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         if not args.no_profile:
             profile.enable()
+        chunk, backends = time.process_time(), _backends_cpu()
         for n in range(50, 50 + args.requests):
             if args.statements:
                 del statements[:]
             post(n)
+            if args.chunks and (n - 49) % args.chunks == 0:
+                now, backends_now = time.process_time(), _backends_cpu()
+                print(f"  requests {n - 49 - args.chunks + 1}-{n - 49}: "
+                      f"{1000 * (now - chunk) / args.chunks:.2f} CPU ms/request in the app, "
+                      f"{(backends_now - backends) / args.chunks:.2f} in PostgreSQL")
+                chunk, backends = now, backends_now
         profile.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         per = 1 if args.statements else args.requests
