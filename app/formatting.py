@@ -6,6 +6,7 @@ wherever it appears.
 """
 from datetime import date, datetime
 
+from babel.units import format_unit
 from flask_babel import format_date, format_datetime, get_locale
 
 from app.languages import DEFAULT_LANGUAGE, INFO, LanguageInfo
@@ -50,6 +51,29 @@ def local_date(value) -> str:
     if value is None:
         return ""
     return format_date(value, _info(_language()).date_pattern)
+
+
+def duration(seconds) -> str:
+    """A span of time as "45 min", "3 h 20 min" or "2 d 4 h" in the page's language, with
+    CLDR's short units (their plural forms included); "—" for none."""
+    if seconds is None:
+        return "—"
+    language = _language()
+
+    def unit(count: int, name: str) -> str:
+        return format_unit(count, f"duration-{name}", length="short", locale=language)
+
+    def pair(big: int, big_name: str, small: int, small_name: str) -> str:
+        return f"{unit(big, big_name)} {unit(small, small_name)}" if small else unit(big, big_name)
+
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return unit(minutes, "minute")
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return pair(hours, "hour", minutes, "minute")
+    days, hours = divmod(hours, 24)
+    return pair(days, "day", hours, "hour")
 
 
 def money(minor: int, currency: str) -> str:

@@ -144,3 +144,19 @@ def test_plural_forms_in_english_and_russian(signup):
                                       "department_id": department_id})
             created += 1
         assert words in _delete_refusal(russian, department_id)
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ["45 min", "3 hr 20 min", "2 days 4 hr", "1 day"]),
+    ("ru", ["45 мин", "3 ч 20 мин", "2 дн. 4 ч", "1 дн."]),
+    ("kk", ["45 мин", "3 сағ 20 мин", "2 күн 4 сағ", "1 күн"]),
+])
+def test_durations_read_in_each_language(app, language, expected):
+    from flask_babel import force_locale
+
+    from app.formatting import duration
+
+    with app.test_request_context(), force_locale(language):
+        shown = [duration(s) for s in (45 * 60, 200 * 60, (52 * 60) * 60, 24 * 3600)]
+    assert shown == expected
+    assert duration(None) == "—"

@@ -116,7 +116,7 @@ def test_only_the_most_specific_nav_entry_is_active(client, signup):
     assert active == ["/app/departments/"]
 
 
-def test_dashboard_counts_the_agents_work(client, signup):
+def test_the_admin_dashboard_counts_the_days_work(client, signup):
     from tests.conftest import STRONG_PASSWORD
 
     api, body = signup()
@@ -127,8 +127,11 @@ def test_dashboard_counts_the_agents_work(client, signup):
     client.post(f"/t/{slug}/login", data={"email": f"admin@{slug}.example",
                                           "password": STRONG_PASSWORD})
     page = client.get("/app/").get_data(as_text=True)
-    open_card = re.search(r'data-testid="work-open">.*?<p class="big">(\d+\+?)</p>', page, re.S)
-    assert open_card.group(1) == "3"
-    unassigned = re.search(r'data-testid="work-unassigned">.*?<p class="big">(\d+\+?)</p>',
-                           page, re.S)
-    assert unassigned.group(1) == "3"
+
+    def figure(testid: str) -> str:
+        card = re.search(rf'data-testid="{testid}">.*?<p class="big">(\d+\+?)</p>', page, re.S)
+        return card.group(1)
+
+    assert figure("dash-received") == "3"
+    assert figure("dash-backlog") == "3"
+    assert figure("dash-resolved") == "0"

@@ -103,19 +103,22 @@ def test_open_load_leaves_out_spam_deferred_and_trashed(app, signup):
 
 
 def test_open_load_is_answered_by_the_inbox_index_under_row_level_security(app, signup):
-    """With sequential scans priced out, the plan must still find the partial index: its
-    predicate is implied by the statement's, which ``deferred IS false`` would not be."""
+    """With sequential scans (and the sorts another index would need) priced out, the plan
+    must find a partial inbox index: its predicate is implied by the statement's, which
+    ``deferred IS false`` would not be. (Without the pricing, the few rows of a test database
+    make any index look as good, whichever tests ran before.)"""
     api, tenant_id, _ = reports_company(app, signup)
     ticket(app, api, "Load")
     with app.app_context(), tenant_scope(tenant_id):
         statement = agents.open_load_statement([1, 2, 3])
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
-        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        for setting in ("enable_seqscan", "enable_sort", "enable_hashagg"):
+            db.session.execute(text(f"SET LOCAL {setting} = off"))
         plan = "\n".join(db.session.scalars(text(f"EXPLAIN {compiled}")))
         role = db.session.scalar(text("SELECT current_user"))
         db.session.rollback()
     assert role == "helpdesk"  # the application role: row-level security in force
-    assert "ix_tickets_inbox_assignee_status" in plan, plan
+    assert "ix_tickets_inbox_assignee" in plan, plan
     assert "tenant_id" in plan
 
 

@@ -23,6 +23,7 @@ from schemathesis.checks import (
 
 from app.attachments.storage import LocalStorage
 from app.extensions import db
+from tests.crosstenant.gmail import log_entry_id
 from tests.crosstenant.tickets import PNG
 from tests.fakes.stripe_server import FakeStripe
 from tests.kb_support import article as kb_article
@@ -95,6 +96,7 @@ def objects(admin) -> dict:
         "article_id": article["id"],
         "category_id": created(admin.post("/kb/categories", {"name": "Seeded"})),
         "comment_id": kb_comment(admin, article["id"]),
+        "entry_id": log_entry_id(admin),  # an ingestion-log entry (no Google behind it)
     }
 
 

@@ -2,7 +2,7 @@
 two apps in one process neither share nor double them, and an area's receiver really runs."""
 from sqlalchemy import select
 
-from app import create_app, navigation
+from app import create_app, navigation, observability
 from app.config import TestConfig
 from app.customers.signals import organization_deleting
 from app.departments.signals import department_deleting
@@ -40,7 +40,7 @@ from tests.test_tickets_support import Desk
 
 # The bar as staff see it: the dashboard, the daily pages, then set-up in area order.
 NAV = ["web.dashboard", "tickets.inbox", "internal_mail.index", "customers.customers", "kb.index",
-       "departments.index",
+       "reports.index", "departments.index",
        "staff.index", "events.index", "responses.index", "routing.index", "sla.index",
        "ticket_settings.index", "spam.stop_lists", "widget_settings.index", "mailbox.settings",
        "letters.index",
@@ -59,8 +59,10 @@ def test_each_app_has_its_own_navigation_and_receivers_once(app):
         assert [entry.endpoint for entry in registry.entries] == NAV
         assert len(registry.banner_sources) == 2  # billing's, and Gmail's "reconnect"
         assert receivers(ticket_replied, each).count(gmail_replies.on_replied) == 1
-        # Routing and the stop lists each change the draft (blinker's order is not fixed).
-        assert set(receivers(ticket_drafted, each)) == {route_draft, screen_draft}
+        # Routing and the stop lists each change the draft (blinker's order is not fixed);
+        # the metrics count it once it is stored.
+        assert set(receivers(ticket_drafted, each)) == {route_draft, screen_draft,
+                                                        observability._count_ticket}
         assert receivers(ticket_admitting, each) == [admit_ticket]
         # SLA's due times, and the letters of a ticket that stopped waiting.
         assert {on_ticket_changed, letters.on_changed} <= set(receivers(ticket_changed, each))

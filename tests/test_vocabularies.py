@@ -47,3 +47,17 @@ def test_openapi_enums_are_the_constants(app):
                 seen.add(key)
     assert seen == set(EXPECTED)
 
+
+
+def test_every_api_model_has_a_name_of_its_own(client):
+    """Two areas' models of one name (say two ``MessageIn``) would make pydantic rename both
+    after their modules, silently changing the names the document already published."""
+    from app.api.core import OPERATIONS
+
+    models = {m for op in OPERATIONS for m in (op.body, op.response) if m}
+    by_name: dict[str, set[str]] = {}
+    for model in models:
+        by_name.setdefault(model.__name__, set()).add(model.__module__)
+    assert {name: mods for name, mods in by_name.items() if len(mods) > 1} == {}
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert [name for name in schemas if "__" in name] == []

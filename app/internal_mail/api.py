@@ -22,7 +22,7 @@ class ConversationIn(BaseModel):
                                   description="numbers of tickets it is about")
 
 
-class MessageIn(BaseModel):
+class ConversationMessageIn(BaseModel):
     # Optional in the model so that a conversation the caller can't see is a 404 before
     # the body is judged; a missing body is still a 422.
     body: str | None = Field(None, max_length=service.MAX_BODY,
@@ -30,14 +30,14 @@ class MessageIn(BaseModel):
     tickets: list[Number] = Field([], max_length=service.MAX_TICKETS)
 
 
-class Author(BaseModel):
+class ConversationAuthor(BaseModel):
     id: int
     name: str
 
 
-class MessageOut(BaseModel):
+class ConversationMessageOut(BaseModel):
     id: int
-    author: Author
+    author: ConversationAuthor
     body_html: str
     created_at: datetime
 
@@ -49,7 +49,7 @@ class ConversationOut(BaseModel):
     tickets: list[int]
     unread: int
     last_message_at: datetime
-    messages: list[MessageOut] = Field(
+    messages: list[ConversationMessageOut] = Field(
         description="in the conversation's own address only; lists leave it empty")
 
 
@@ -109,9 +109,10 @@ def get_conversation(staff, conversation_id: int):
 
 
 @endpoint("/internal/conversations/<int:conversation_id>/messages", "POST",
-          summary="Write in an internal conversation", tag="internal mail", body=MessageIn,
-          response=MessageOut, status=201, errors=(402, 404))
-def post_message(staff, conversation_id: int, data: MessageIn):
+          summary="Write in an internal conversation", tag="internal mail",
+          body=ConversationMessageIn,
+          response=ConversationMessageOut, status=201, errors=(402, 404))
+def post_message(staff, conversation_id: int, data: ConversationMessageIn):
     message = service.post_message(actor=staff, conversation_id=conversation_id,
                                    body=data.body, ticket_numbers=data.tickets)
     return _message_json(message, {staff.id: staff}), 201

@@ -2,8 +2,8 @@
 
 PostgreSQL (``search_pg``): each article's tsvector under the configuration of its language
 ('russian', 'english'; 'simple' for Kazakh) in ``kb_search`` with a GIN index, so word forms
-match ("принтеры" finds "принтер"); pg_trgm word similarity on titles catches typos
-("принтр"); ranked, with ``ts_headline`` snippets. SQLite, the embedded default
+match ("принтеры" finds "принтер"); pg_trgm similarity to the words of the titles catches
+typos ("принтр"); ranked, with ``ts_headline`` snippets; one statement. SQLite, the embedded default
 (``search_sqlite``): FTS5 with Snowball stems as prefixes, and a typo pass over titles.
 
 A query is its words (letters and digits): at most ``MAX_WORDS`` of them, and a query longer

@@ -34,7 +34,7 @@ class LetterOut(BaseModel):
     placeholders: list[str]
 
 
-class PreviewOut(BaseModel):
+class LetterPreviewOut(BaseModel):
     subject: str
     html: str
     text: str
@@ -77,7 +77,7 @@ def _register(kind: str) -> None:
              {"body": PreviewIn})):
         fn.__name__ = f"{fn.__name__}_{kind}"
         endpoint(rule, method, summary=f"{summary} ({kind})", tag="letters",
-                 query=LanguageQuery, response=PreviewOut if fn is show else LetterOut,
+                 query=LanguageQuery, response=LetterPreviewOut if fn is show else LetterOut,
                  errors=(403, 422), **extra)(fn)
 
 

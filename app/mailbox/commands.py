@@ -24,7 +24,7 @@ def _targets(slug: str | None) -> list[tuple[int, int, str]]:
         if slug:
             stmt = stmt.where(Tenant.slug == slug.strip().lower())
         rows = [tuple(row) for row in db.session.execute(stmt)]
-        db.session.commit()
+        commit()
     return rows
 
 

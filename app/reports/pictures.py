@@ -5,22 +5,9 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from app.formatting import duration
 from app.reports import charts
 from app.reports.charts import Line
-
-
-def duration(seconds) -> str:
-    """Seconds as "45 min", "3 h 20 min" or "2 d 4 h" ("—" for none)."""
-    if seconds is None:
-        return "—"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return _("%(m)d min", m=minutes)
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return _("%(h)d h %(m)d min", h=hours, m=minutes) if minutes else _("%(h)d h", h=hours)
-    days, hours = divmod(hours, 24)
-    return _("%(d)d d %(h)d h", d=days, h=hours) if hours else _("%(d)d d", d=days)
 
 
 def _label(start: str, period: str) -> str:

@@ -5,14 +5,14 @@ from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
 from app import navigation
-from app.extensions import db
+from app.formatting import duration
 from app.reports import api as _api  # noqa: F401  (registers the API endpoints)
 from app.reports import jobs, rollup
 from app.reports.charts import COLORS, spark
-from app.reports.pictures import duration
 from app.reports.views import bp
 from app.staff.roles import MANAGERS
 from app.tickets.signals import ticket_changed
+from app.unit_of_work import commit
 from tenants.context import tenant_scope
 from tenants.resolve import tenant_id_by_slug
 
@@ -28,7 +28,7 @@ def rebuild_command(slug: str) -> None:
         raise click.ClickException(f"no company with the address {slug!r}")
     with tenant_scope(tenant_id):
         days = rollup.rebuild()
-        db.session.commit()
+        commit()
     click.echo(f"{slug}: {days} days rolled up")
 
 

@@ -32,7 +32,7 @@ class TemplatePatch(BaseModel):
     set_assignee_id: int | None = None
 
 
-class Actions(BaseModel):
+class TemplateActions(BaseModel):
     status: str | None = None
     priority: str | None = None
     assignee_id: int | None = None
@@ -43,7 +43,7 @@ class TemplateOut(BaseModel):
     name: str
     body: str
     department_id: int | None
-    actions: Actions
+    actions: TemplateActions
     problems: list[str] = Field(description="placeholders that will render empty")
 
 
@@ -68,7 +68,7 @@ class RenderOut(BaseModel):
     id: int
     name: str
     html: str
-    actions: Actions
+    actions: TemplateActions
     missing: list[str] = Field(description="placeholders that rendered empty")
 
 

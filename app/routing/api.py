@@ -35,7 +35,7 @@ class Conditions(BaseModel):
                                                      max_length=MAX_FIELDS)
 
 
-class Actions(BaseModel):
+class RuleActions(BaseModel):
     department_id: int | None = None
     assignee_id: int | None = None
     priority: Choice | None = None
@@ -48,14 +48,14 @@ class RuleIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     enabled: bool = True
     conditions: Conditions = Field(default_factory=Conditions)
-    actions: Actions
+    actions: RuleActions
 
 
 class RulePatch(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     enabled: bool | None = None
     conditions: Conditions | None = None
-    actions: Actions | None = None
+    actions: RuleActions | None = None
 
 
 class RuleOut(BaseModel):
@@ -64,7 +64,7 @@ class RuleOut(BaseModel):
     position: int
     enabled: bool
     conditions: dict
-    actions: Actions
+    actions: RuleActions
 
 
 class RuleList(BaseModel):
@@ -89,7 +89,7 @@ class DryRunIn(BaseModel):
 class DryRunOut(BaseModel):
     rule_id: int | None
     rule_name: str | None
-    result: Actions
+    result: RuleActions
 
 
 def rule_json(rule: RoutingRule) -> dict:

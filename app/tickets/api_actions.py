@@ -10,9 +10,9 @@ from app.tickets import service
 from app.tickets.schemas import (
     AssignIn,
     EscalateIn,
-    EventList,
     LinkIn,
     MergeIn,
+    TicketEventList,
     TicketOut,
     TransferIn,
 )
@@ -103,7 +103,7 @@ def unarchive(staff, number: int):
 
 @endpoint("/tickets/<int:number>/events", "GET",
           summary="The ticket's history: who did what, before and after", tag=TAG,
-          response=EventList, errors=(404,))
+          response=TicketEventList, errors=(404,))
 def history(staff, number: int):
     ticket = service.get_ticket(staff, number)
     events = db.session.scalars(select(Event).where(

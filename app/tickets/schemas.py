@@ -96,7 +96,7 @@ class MessageIn(BaseModel):
     attachment_ids: list[int] = Field([], max_length=MAX_ATTACHMENTS)
 
 
-class AttachmentOut(BaseModel):
+class MessageAttachmentOut(BaseModel):
     id: int
     filename: str
     content_type: str
@@ -116,7 +116,7 @@ class MessageOut(BaseModel):
                            "HTML sanitized)")
     internal: bool
     created_at: str
-    attachments: list[AttachmentOut]
+    attachments: list[MessageAttachmentOut]
 
 
 class RequesterOut(BaseModel):
@@ -200,7 +200,7 @@ class LinkIn(BaseModel):
     number: int | None = Field(None, description="required: the number of the related ticket")
 
 
-class EventOut(BaseModel):
+class TicketEventOut(BaseModel):
     id: int
     at: str
     actor: dict[str, Any]
@@ -208,8 +208,8 @@ class EventOut(BaseModel):
     data: dict[str, Any]
 
 
-class EventList(BaseModel):
-    items: list[EventOut]
+class TicketEventList(BaseModel):
+    items: list[TicketEventOut]
 
 
 class FieldIn(BaseModel):

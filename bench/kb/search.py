@@ -12,7 +12,9 @@ terms), so a few words are in thousands of articles and most in a handful.
 Queries are drawn from the big tenant's own titles, in five kinds: one word, two words,
 another word form ("принтеры" for "принтер", "printers" for "printer"), a typo (a letter
 left out) and a prefix while typing. Each run times 300 queries, one transaction each, as
-the public would (published articles, the first 10); the figures are the medians of the runs.
+the public would (published articles, the first 10); the figures are the medians of the runs,
+overall and by kind, with the statements each search sends and the machine's load average
+(figures taken while other work runs are not comparable with quiet ones).
 
     .venv/bin/python bench/kb/search.py [--articles 100000] [--runs 5] [--queries 300]
         [--keep]   # reuse the loaded database if it is there
@@ -140,7 +142,13 @@ def queries(app, tenant_id: int, count: int, rng: random.Random) -> list[tuple[s
     return made
 
 
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), statistics.quantiles(values, n=100)[94]
+
+
 def measure(runs: int, count: int) -> None:
+    from sqlalchemy import event
+
     from app.extensions import db
     from app.kb import search
     from tenants.context import tenant_scope
@@ -149,26 +157,35 @@ def measure(runs: int, count: int) -> None:
     app = make_app()
     with app.test_request_context():
         tenant_id = tenant_id_by_slug(BIG)
-    per_run, by_kind = [], {}
+    with app.app_context():
+        sent = []
+        event.listen(db.engine, "before_cursor_execute", lambda *args: sent.append(1))
+    print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
+    per_run, by_kind, statements = [], {}, []
     for run in range(runs):
-        timings, found = [], 0
+        timings, found, kinds = [], 0, {}
         for kind, query in queries(app, tenant_id, count, random.Random(run)):
             with app.test_request_context(), tenant_scope(tenant_id):
+                sent.clear()
                 started = time.perf_counter()
                 hits = search.find(tenant_id, query, limit=10)
                 db.session.rollback()
                 elapsed = (time.perf_counter() - started) * 1000
+                statements.append(len(sent))
             timings.append(elapsed)
-            by_kind.setdefault(kind, []).append(elapsed)
+            kinds.setdefault(kind, []).append(elapsed)
             found += bool(hits)
-        quantiles = statistics.quantiles(timings, n=100)
-        per_run.append((statistics.median(timings), quantiles[94], found / len(timings)))
+        for kind, values in kinds.items():
+            by_kind.setdefault(kind, []).append(_quantiles(values))
+        per_run.append((*_quantiles(timings), found / len(timings)))
         print(f"run {run + 1}: p50 {per_run[-1][0]:.1f} ms, p95 {per_run[-1][1]:.1f} ms, "
               f"{per_run[-1][2]:.0%} of queries found something", flush=True)
-    print("\nby kind of query (all runs):")
+    print(f"load average after: {os.getloadavg()[0]:.1f}; statements per search (with the "
+          f"transaction's own): {statistics.mean(statements):.1f}")
+    print(f"\nby kind of query (medians of {runs} runs):")
     for kind, values in by_kind.items():
-        q = statistics.quantiles(values, n=100)
-        print(f"  {kind:10} p50 {statistics.median(values):6.1f} ms  p95 {q[94]:6.1f} ms")
+        print(f"  {kind:10} p50 {statistics.median(v[0] for v in values):6.1f} ms  "
+              f"p95 {statistics.median(v[1] for v in values):6.1f} ms")
     p50 = statistics.median(r[0] for r in per_run)
     p95 = statistics.median(r[1] for r in per_run)
     print(f"\nKB search, 100,000-article tenant: p50 {p50:.1f} ms, p95 {p95:.1f} ms "

@@ -18,7 +18,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from tenants import context
-from tests.conftest import STRONG_PASSWORD, unique
+from tests.conftest import STRONG_PASSWORD, remove_tenant, unique
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -97,6 +97,20 @@ def screenshot(tab, name: str) -> Path:
     return path
 
 
+_MADE: list = []  # (app, tenant id) of the companies the running test signed up
+
+
+@pytest.fixture(autouse=True)
+def _remove_companies():
+    """A browser test's companies are committed (the live server reads them); they go when it
+    ends, with all they hold — so nothing of theirs (say a widget request the live server, which
+    runs no worker, left for completion) reaches the tests that come after."""
+    yield
+    while _MADE:
+        app, tenant_id = _MADE.pop()
+        remove_tenant(app, tenant_id)
+
+
 class Company:
     """A tenant signed up and committed for one browser test."""
 
@@ -115,6 +129,7 @@ class Company:
             self.tenant_id = result.tenant.id
             self.admin_id = result.admin.id
             context.clear()
+        _MADE.append((live_app, self.tenant_id))
 
     def run(self, fn):
         """Call ``fn()`` inside this tenant (own app context and session) and commit."""
