@@ -7,6 +7,9 @@ process (letters, jobs, calls out) leaves only after that commit.
   so a failed request sends nothing.
 - ``on_rollback(fn)`` runs ``fn`` if the transaction ends without a commit, e.g. to remove
   the bytes of an attachment whose row was never stored.
+- ``after_commit_batched(key, item, flush)`` gathers the items of one kind a transaction
+  produces and hands them to ``flush`` together after the commit (the jobs of a request leave
+  in one round trip).
 - ``for_each_tenant`` is the loop of platform jobs: one tenant's step, one commit.
 """
 import logging
@@ -21,6 +24,7 @@ from tenants.context import tenant_scope
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "after_commit"
 _ON_ROLLBACK = "on_rollback"
+_BATCHES = "after_commit_batches"
 
 
 def _session():
@@ -44,6 +48,20 @@ def on_rollback(fn, *, session=None) -> None:
     _pending(session, _ON_ROLLBACK).append(fn)
 
 
+def after_commit_batched(key: str, item, flush, *, session=None) -> None:
+    """Add ``item`` to the transaction's batch ``key``; once the transaction commits,
+    ``flush(items)`` runs once with the whole batch, in the place of the batch's first item
+    among the after-commit callbacks (dropped on rollback, like them)."""
+    session = session or _session()
+    _pending(session, _AFTER_COMMIT)  # opens the transaction the batch belongs to
+    batches = session.info.setdefault(_BATCHES, {})
+    items = batches.get(key)
+    if items is None:
+        items = batches[key] = []
+        after_commit(lambda: flush(items), session=session)
+    items.append(item)
+
+
 def _run(callbacks: list, what: str) -> None:
     for fn in callbacks:
         try:
@@ -55,6 +73,7 @@ def _run(callbacks: list, what: str) -> None:
 @event.listens_for(Session, "after_commit")
 def _committed(session):
     session.info.pop(_ON_ROLLBACK, None)
+    session.info.pop(_BATCHES, None)  # their flushes are among the callbacks below
     _run(session.info.pop(_AFTER_COMMIT, []), "after-commit")
 
 
@@ -64,6 +83,7 @@ def _ended(session, transaction):
         return  # a savepoint: its outer transaction decides
     # Still here after the outermost transaction ended: it did not commit.
     session.info.pop(_AFTER_COMMIT, None)
+    session.info.pop(_BATCHES, None)
     _run(session.info.pop(_ON_ROLLBACK, []), "on-rollback")
 
 

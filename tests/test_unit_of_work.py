@@ -73,3 +73,47 @@ def test_after_commit_runs_once_and_in_order(app_ctx):
     db.session.commit()
     db.session.commit()
     assert ran == [1, 2]
+
+
+def test_a_batch_leaves_once_after_the_commit_and_not_after_a_rollback(app_ctx):
+    flushed = []
+    unit_of_work.after_commit_batched("things", 1, flushed.append)
+    unit_of_work.after_commit_batched("things", 2, flushed.append)
+    unit_of_work.after_commit_batched("others", "x", flushed.append)
+    db.session.execute(select(1))
+    assert flushed == []  # nothing leaves before the commit
+    db.session.commit()
+    assert flushed == [[1, 2], ["x"]]
+    unit_of_work.after_commit_batched("things", 3, flushed.append)
+    db.session.rollback()
+    db.session.commit()
+    assert flushed == [[1, 2], ["x"]]  # the rolled-back item went with its transaction
+    unit_of_work.after_commit_batched("things", 4, flushed.append)
+    db.session.commit()
+    assert flushed[-1] == [4]  # a new transaction, a new batch
+
+
+def test_the_jobs_of_a_transaction_reach_redis_in_one_round_trip(app_ctx, monkeypatch):
+    from redis.client import Pipeline
+    from rq import Queue
+
+    from app import jobs
+    from app.jobs.maintenance import heartbeat
+
+    trips = []
+    real_execute = Pipeline.execute
+
+    def counted(self, *args, **kwargs):
+        trips.append(len(self))
+        return real_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", counted)
+    jobs.enqueue(heartbeat)
+    jobs.enqueue(heartbeat, queue_name="mail")
+    jobs.enqueue(heartbeat, queue_name="mail")
+    db.session.execute(select(1))
+    db.session.commit()
+    assert len(trips) == 1
+    redis = jobs.redis_connection()
+    assert Queue("default", connection=redis).count == 1
+    assert Queue("mail", connection=redis).count == 2

@@ -4,11 +4,11 @@ from functools import wraps
 
 from flask import current_app, has_app_context
 from redis import Redis
-from rq import Queue, get_current_job
+from rq import Queue, Retry, get_current_job
 
 from app.extensions import db
 from app.telemetry.context import current_request_id, request_id_bound
-from app.unit_of_work import after_commit
+from app.unit_of_work import after_commit_batched
 from tenants.context import platform_connection, tenant_scope
 
 QUEUES = ("default", "mail", "notifications")
@@ -22,14 +22,27 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=redis_connection())
 
 
-def enqueue(func, *args, queue_name: str = "default", **kwargs) -> None:
+def enqueue(func, *args, queue_name: str = "default", retry: Retry | None = None,
+            **kwargs) -> None:
     """Enqueue ``func`` once the current transaction commits (a ``tenant_job`` takes the
     tenant id as its first argument). A rolled-back request or job enqueues nothing, and a
-    job never starts before the rows it reads are committed. The job's meta carries the
-    request id, so its log lines name the request that asked for it."""
-    target = queue(queue_name)
-    meta = {"request_id": current_request_id()}
-    after_commit(lambda: target.enqueue(func, *args, meta=meta, **kwargs))
+    job never starts before the rows it reads are committed. The jobs of one transaction
+    leave together, in one round trip to Redis. The job's meta carries the request id, so
+    its log lines name the request that asked for it."""
+    data = Queue.prepare_data(func, args, kwargs, retry=retry,
+                              meta={"request_id": current_request_id()})
+    after_commit_batched("jobs", (queue_name, data), _enqueue_all)
+
+
+def _enqueue_all(items: list) -> None:
+    connection = redis_connection()
+    by_queue: dict[str, list] = {}
+    for name, data in items:
+        by_queue.setdefault(name, []).append(data)
+    with connection.pipeline() as pipe:
+        for name, datas in by_queue.items():
+            Queue(name, connection=connection).enqueue_many(datas, pipeline=pipe)
+        pipe.execute()
 
 
 def _app():
