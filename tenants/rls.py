@@ -163,6 +163,32 @@ def enable_rls(op, table: str, column: str = "tenant_id") -> None:
         op.execute(statement)
 
 
+def create_tenant_table(op, name: str, *columns, keys=(), constraints=()) -> None:
+    """Migration helper: a tenant table — an id, ``tenant_id`` (indexed, cascading from the
+    tenant), ``columns``, (tenant_id, id) unique for foreign keys to point at, ``keys``
+    ((column, parent table) foreign keys that include ``tenant_id``, so a row can't point
+    into another tenant), ``constraints``, and forced row-level security."""
+    import sqlalchemy as sa  # migrations only: the runtime never builds tables
+
+    op.create_table(
+        name,
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
+        *columns,
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE",
+                                name=op.f(f"fk_{name}_tenant_id_tenants")),
+        *(sa.ForeignKeyConstraint(["tenant_id", column], [f"{parent}.tenant_id", f"{parent}.id"],
+                                  ondelete="CASCADE",
+                                  name=op.f(f"fk_{name}_tenant_id_{column}_{parent}"))
+          for column, parent in keys),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
+        sa.UniqueConstraint("tenant_id", "id", name=op.f(f"uq_{name}_tenant_id_id")),
+        *constraints,
+    )
+    op.create_index(op.f(f"ix_{name}_tenant_id"), name, ["tenant_id"])
+    enable_rls(op, name)
+
+
 def resolver_sql(name: str) -> str:
     table, tenant_column, key_column = RESOLVERS[name]
     # The owner's door is opened for this one SELECT and closed again before returning.

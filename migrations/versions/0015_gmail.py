@@ -11,34 +11,18 @@ found by its hashed ``state`` before any tenant is known, through the
 import sqlalchemy as sa
 from alembic import op
 
-from tenants.rls import create_resolvers, enable_rls
+from tenants.rls import create_resolvers, create_tenant_table
 
 revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
 
-ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 MOMENT = sa.DateTime(timezone=True)
 
 
 def _table(name: str, *items, foreign=()) -> None:
-    op.create_table(
-        name,
-        sa.Column("id", ID, nullable=False),
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        *items,
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE",
-                                name=op.f(f"fk_{name}_tenant_id_tenants")),
-        *(sa.ForeignKeyConstraint(["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"],
-                                  ondelete="CASCADE",
-                                  name=op.f(f"fk_{name}_tenant_id_{column}_{table}"))
-          for column, table in foreign),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
-        sa.UniqueConstraint("tenant_id", "id", name=op.f(f"uq_{name}_tenant_id_id")),
-    )
-    op.create_index(op.f(f"ix_{name}_tenant_id"), name, ["tenant_id"])
-    enable_rls(op, name)
+    create_tenant_table(op, name, *items, keys=foreign)
 
 
 def _check(name: str, values: tuple) -> sa.CheckConstraint:

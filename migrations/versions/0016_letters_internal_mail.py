@@ -10,14 +10,13 @@ include ``tenant_id``.
 import sqlalchemy as sa
 from alembic import op
 
-from tenants.rls import enable_rls
+from tenants.rls import create_tenant_table
 
 revision = "0016"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
 
-ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 NOW = sa.DateTime(timezone=True)
 KINDS = "('receipt', 'reply', 'resolved', 'staff_new_ticket', 'staff_assigned')"
 LANGUAGES = "('en', 'ru', 'kk')"
@@ -26,23 +25,7 @@ LANGUAGES = "('en', 'ru', 'kk')"
 def _table(name: str, *columns, keys=(), constraints=()) -> None:
     """A tenant table: ``keys`` are (column, parent table) foreign keys that include
     ``tenant_id``, so a row can't point into another tenant."""
-    op.create_table(
-        name,
-        sa.Column("id", ID, nullable=False),
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        *columns,
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE",
-                                name=op.f(f"fk_{name}_tenant_id_tenants")),
-        *(sa.ForeignKeyConstraint(["tenant_id", column], [f"{parent}.tenant_id", f"{parent}.id"],
-                                  ondelete="CASCADE",
-                                  name=op.f(f"fk_{name}_tenant_id_{column}_{parent}"))
-          for column, parent in keys),
-        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
-        sa.UniqueConstraint("tenant_id", "id", name=op.f(f"uq_{name}_tenant_id_id")),
-        *constraints,
-    )
-    op.create_index(op.f(f"ix_{name}_tenant_id"), name, ["tenant_id"])
-    enable_rls(op, name)
+    create_tenant_table(op, name, *columns, keys=keys, constraints=constraints)
 
 
 def upgrade():
