@@ -15,9 +15,16 @@ def letters_queue(app) -> Queue:
 
 
 def queued(app) -> list[tuple[str, int, dict]]:
-    """``(kind, ticket id, details)`` of every ticket letter waiting on the queue."""
-    return [(job.args[1], job.args[2], job.args[3]) for job in letters_queue(app).jobs
-            if job.func_name.endswith("send_ticket_letter")]
+    """``(kind, ticket id, details)`` of every ticket letter waiting on the queue. A new
+    ticket's letters wait as one job (``letters_of_new_ticket``), which queues its receipt
+    first: it counts as that receipt here (its staff letters come when it runs)."""
+    letters = []
+    for job in letters_queue(app).jobs:
+        if job.func_name.endswith("send_ticket_letter"):
+            letters.append((job.args[1], job.args[2], job.args[3]))
+        elif job.func_name.endswith("letters_of_new_ticket"):
+            letters.append(("receipt", job.args[1], {"language": job.args[2]}))
+    return letters
 
 
 def run_queue(app) -> None:

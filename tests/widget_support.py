@@ -65,8 +65,14 @@ def complete_requests(app) -> None:
 
 
 def letters_of(app, kind: str) -> list:
-    """The ticket letters of ``kind`` ("receipt", …) waiting to be sent."""
+    """The ticket letters of ``kind`` ("receipt", …) waiting to be sent, as ``(ticket id,
+    details)``. A new ticket's letters wait as one job, which queues its receipt first."""
     redis = app.extensions["redis"]
-    return [job for name in ("notifications", "mail")
-            for job in Queue(name, connection=redis).jobs
-            if job.func_name.endswith("send_ticket_letter") and job.args[1] == kind]
+    letters = []
+    for name in ("notifications", "mail"):
+        for job in Queue(name, connection=redis).jobs:
+            if job.func_name.endswith("send_ticket_letter") and job.args[1] == kind:
+                letters.append((job.args[2], job.args[3]))
+            elif job.func_name.endswith("letters_of_new_ticket") and kind == "receipt":
+                letters.append((job.args[1], {"language": job.args[2]}))
+    return letters

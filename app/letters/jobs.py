@@ -95,7 +95,10 @@ def department_staff(ticket: Ticket) -> list[Staff]:
 @tenant_job
 def notify_department(tenant_id: int, ticket_id: int, skip_staff_ids: list[int]) -> list[int]:
     """Job: queue a "new ticket" letter to each staff member of the ticket's department."""
-    ticket = db.session.get(Ticket, ticket_id)
+    return _department_letters(tenant_id, db.session.get(Ticket, ticket_id), skip_staff_ids)
+
+
+def _department_letters(tenant_id: int, ticket: Ticket | None, skip_staff_ids) -> list[int]:
     if ticket is None or ticket.spam or ticket.deferred:
         return []
     # Whoever entered the ticket (staff or API) knows of it already.
@@ -105,5 +108,30 @@ def notify_department(tenant_id: int, ticket_id: int, skip_staff_ids: list[int])
     ids = [staff.id for staff in department_staff(ticket)
            if staff.id not in skip and staff.email]
     for staff_id in ids:
-        queue_letter(tenant_id, "staff_new_ticket", ticket_id, staff_id=staff_id)
+        queue_letter(tenant_id, "staff_new_ticket", ticket.id, staff_id=staff_id)
     return ids
+
+
+def queue_new_ticket_letters(tenant_id: int, ticket_id: int, *, language: str | None,
+                             with_staff: bool, assignee_id: int | None) -> None:
+    """The letters of a new ticket, as one job after the commit: the request that made the
+    ticket pays for one enqueue, however many letters follow."""
+    enqueue(letters_of_new_ticket, tenant_id, ticket_id, language, with_staff, assignee_id,
+            queue_name=QUEUE, retry=RETRY)
+
+
+@tenant_job
+def letters_of_new_ticket(tenant_id: int, ticket_id: int, language: str | None,
+                          with_staff: bool, assignee_id: int | None) -> list[int]:
+    """Job: queue the receipt to the requester and, when the ticket is live, the letters to
+    its assignee and its department's staff — each letter its own job, so a retry resends
+    only the one that failed. The staff ids written to."""
+    queue_letter(tenant_id, "receipt", ticket_id, language=language)
+    if not with_staff:
+        return []
+    skip: tuple[int, ...] = ()
+    written = []
+    if assignee_id is not None:
+        queue_letter(tenant_id, "staff_assigned", ticket_id, staff_id=assignee_id)
+        skip = written = [assignee_id]
+    return written + _department_letters(tenant_id, db.session.get(Ticket, ticket_id), skip)

@@ -13,7 +13,7 @@ a ticket's write path pays for its letters with nothing but the enqueue.
 """
 from flask_babel import get_locale
 
-from app.letters.jobs import queue_department_letters, queue_letter
+from app.letters.jobs import queue_department_letters, queue_letter, queue_new_ticket_letters
 from app.staff.models import Staff
 
 # Channels where the requester is in front of us: the page's language is theirs.
@@ -38,10 +38,8 @@ def _staff_letters_for_new(ticket) -> None:
 def on_created(_app, *, ticket) -> None:
     if ticket.spam:
         return
-    queue_letter(ticket.tenant_id, "receipt", ticket.id,
-                 language=_requester_language(ticket))
-    if not ticket.deferred:
-        _staff_letters_for_new(ticket)
+    queue_new_ticket_letters(ticket.tenant_id, ticket.id, language=_requester_language(ticket),
+                             with_staff=not ticket.deferred, assignee_id=ticket.assignee_id)
 
 
 def on_changed(_app, *, ticket, reason: str) -> None:
