@@ -109,11 +109,13 @@ def test_the_jobs_of_a_transaction_reach_redis_in_one_round_trip(app_ctx, monkey
 
     monkeypatch.setattr(Pipeline, "execute", counted)
     jobs.enqueue(heartbeat)
+    jobs.after_commit_redis(lambda pipe: pipe.sadd("a-mark", 1))  # e.g. the reports' marks
     jobs.enqueue(heartbeat, queue_name="mail")
     jobs.enqueue(heartbeat, queue_name="mail")
     db.session.execute(select(1))
+    assert trips == [] and not jobs.redis_connection().exists("a-mark")
     db.session.commit()
-    assert len(trips) == 1
+    assert len(trips) == 1 and jobs.redis_connection().sismember("a-mark", 1)
     redis = jobs.redis_connection()
     assert Queue("default", connection=redis).count == 1
     assert Queue("mail", connection=redis).count == 2

@@ -31,17 +31,20 @@ def enqueue(func, *args, queue_name: str = "default", retry: Retry | None = None
     its log lines name the request that asked for it."""
     data = Queue.prepare_data(func, args, kwargs, retry=retry,
                               meta={"request_id": current_request_id()})
-    after_commit_batched("jobs", (queue_name, data), _enqueue_all)
+    after_commit_redis(lambda pipe: Queue(queue_name, connection=redis_connection())
+                       .enqueue_many([data], pipeline=pipe))
 
 
-def _enqueue_all(items: list) -> None:
-    connection = redis_connection()
-    by_queue: dict[str, list] = {}
-    for name, data in items:
-        by_queue.setdefault(name, []).append(data)
-    with connection.pipeline() as pipe:
-        for name, datas in by_queue.items():
-            Queue(name, connection=connection).enqueue_many(datas, pipeline=pipe)
+def after_commit_redis(write) -> None:
+    """``write(pipeline)`` adds its commands to the one Redis round trip the unit of work
+    makes after its commit, with its jobs (dropped on rollback)."""
+    after_commit_batched("redis", write, _send)
+
+
+def _send(writes: list) -> None:
+    with redis_connection().pipeline() as pipe:
+        for write in writes:
+            write(pipe)
         pipe.execute()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, select
 
 from app import unit_of_work
 from app.extensions import db
-from app.jobs import platform_job, redis_connection
+from app.jobs import after_commit_redis, platform_job, redis_connection
 from app.reports import rollup
 from app.reports.models import RollupState
 from app.reports.timeline import local_day
@@ -27,14 +27,12 @@ def _days_key(tenant_id: int) -> str:
     return f"reports:marked:{tenant_id}"
 
 
-def mark(tenant_id: int, days) -> None:
-    """Mark ``days`` of ``tenant_id`` for the next refresh (call after commit)."""
+def mark_into(pipe, tenant_id: int, days) -> None:
+    """The commands that mark ``days`` of ``tenant_id``, added to a Redis pipeline."""
     days = sorted({d.isoformat() for d in days})
-    pipe = redis_connection().pipeline()
     if days:
         pipe.sadd(_days_key(tenant_id), *days)
     pipe.sadd(MARKED, tenant_id)
-    pipe.execute()
 
 
 def ticket_days(ticket) -> set[date]:
@@ -54,7 +52,7 @@ def on_ticket_changed(_app, *, ticket, reason: str) -> None:
     if tenant_id is None:
         return
     days = ticket_days(ticket)
-    unit_of_work.after_commit(lambda: mark(tenant_id, days))
+    after_commit_redis(lambda pipe: mark_into(pipe, tenant_id, days))  # with the jobs' trip
 
 
 def _parse_days(raw) -> list[date]:
