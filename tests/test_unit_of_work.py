@@ -119,3 +119,20 @@ def test_the_jobs_of_a_transaction_reach_redis_in_one_round_trip(app_ctx, monkey
     redis = jobs.redis_connection()
     assert Queue("default", connection=redis).count == 1
     assert Queue("mail", connection=redis).count == 2
+
+
+def test_a_job_that_cannot_be_written_does_not_hold_back_the_others(app_ctx):
+    from rq import Queue
+
+    from app import jobs
+    from app.jobs.maintenance import heartbeat
+
+    def broken(pipe):
+        raise ValueError("cannot be written")
+
+    jobs.enqueue(heartbeat)
+    jobs.after_commit_redis(broken)
+    jobs.enqueue(heartbeat)
+    db.session.execute(select(1))
+    db.session.commit()
+    assert Queue("default", connection=jobs.redis_connection()).count == 2

@@ -1,4 +1,5 @@
 """Background jobs on RQ: the Redis connection, the queues, and running a job in its tenant."""
+import logging
 from contextlib import contextmanager
 from functools import wraps
 
@@ -11,6 +12,7 @@ from app.telemetry.context import current_request_id, request_id_bound
 from app.unit_of_work import after_commit_batched
 from tenants.context import platform_connection, tenant_scope
 
+log = logging.getLogger(__name__)
 QUEUES = ("default", "mail", "notifications")
 
 
@@ -44,7 +46,10 @@ def after_commit_redis(write) -> None:
 def _send(writes: list) -> None:
     with redis_connection().pipeline() as pipe:
         for write in writes:
-            write(pipe)
+            try:
+                write(pipe)
+            except Exception:  # one job that can't be written must not hold back the others
+                log.exception("after-commit Redis write %r failed", write)
         pipe.execute()
 
 
