@@ -87,7 +87,10 @@
     return fields;
   }
 
+  let timer;  // a redraw waiting for typing to pause
+
   function draw() {
+    clearTimeout(timer);  // drawn now: a pending redraw would only wipe what the preview shows
     if (!window.HelpdeskWidget || !window.HelpdeskWidget.preview) return;
     window.HelpdeskWidget.preview({
       ...catalog,
@@ -99,7 +102,6 @@
     });
   }
 
-  let timer;
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(draw, 150); });
   form.addEventListener("change", draw);
   document.addEventListener("helpdesk-widget:ready", draw);
