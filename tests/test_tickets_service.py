@@ -115,7 +115,7 @@ def test_first_reply_sets_first_response_and_opens(desk):
     service.reply(actor=desk.admin, ticket=ticket, body="One more thing", status="pending")
     assert ticket.first_response_at == first and ticket.status == "pending"
     assert [e.action for e in db.session.scalars(select(Event).where(
-        Event.object_id == str(ticket.id)).order_by(Event.id))] == [
+        Event.object_type == "ticket", Event.object_id == str(ticket.id)).order_by(Event.id))] == [
         "ticket.created", "ticket.noted", "ticket.replied", "ticket.status_changed",
         "ticket.replied", "ticket.status_changed"]
 
