@@ -20,9 +20,9 @@ def test_events_land_in_order_in_one_statement_and_leave_the_session(app, tenant
     tenant_id = tenant_id_of(app, tenant_a)
     statements = []
 
-    def count(conn, cursor, statement, *args):
-        if "INTO events" in statement:
-            statements.append(statement)
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if "INTO events" in statement:  # executemany would be one statement per row
+            statements.append((statement, executemany))
 
     with app.app_context(), context.tenant_scope(tenant_id):
         for n in range(3):
@@ -32,7 +32,7 @@ def test_events_land_in_order_in_one_statement_and_leave_the_session(app, tenant
             db.session.flush()
         finally:
             sa_event.remove(Engine, "before_cursor_execute", count)
-        assert len(statements) == 1
+        assert len(statements) == 1 and statements[0][1] is False
         assert not [obj for obj in db.session if isinstance(obj, Event)]
         assert _actions("probe.order") == ["probe.order0", "probe.order1", "probe.order2"]
         row = db.session.scalars(select(Event).where(Event.action == "probe.order2")).one()

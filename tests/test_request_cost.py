@@ -24,7 +24,9 @@ def cost(app):
 
     def on_statement(conn, cursor, statement, parameters, context, executemany):
         if not statement.lstrip().upper().startswith(_FIXTURE_STATEMENTS):
-            statements.append(" ".join(statement.split())[:120])
+            # executemany sends the statement once per row: the server sees each of them
+            for _row in (parameters if executemany else [parameters]):
+                statements.append(" ".join(statement.split())[:120])
 
     def on_begin(session, transaction, connection):
         if not transaction.nested:  # a savepoint (a requester's race guard) is no transaction

@@ -50,7 +50,6 @@ def record_event(actor, action: str, obj=None, data: dict | None = None, *,
 
 
 _COLUMNS = tuple(column.key for column in Event.__table__.columns if column.key != "id")
-_INSERT = insert(Event.__table__)
 
 
 @sa_event.listens_for(Session, "before_flush")
@@ -62,7 +61,7 @@ def _append_only(session, flush_context, instances):
 
 
 def _write_new_events(session) -> None:
-    """The unit of work's new events in one Core statement, then out of the session: an
+    """The flush's new events in one Core statement, then out of the session: an
     event is written once and never read back by the code that records it, so the ORM's
     bookkeeping for it (identity, attribute history, the flush plan) is all cost. A
     savepoint or a rollback still takes them back, as they are written inside the flush
@@ -78,4 +77,5 @@ def _write_new_events(session) -> None:
             row["at"] = now
         rows.append(row)
         session.expunge(obj)
-    session.connection().execute(_INSERT, rows)
+    # One multi-row VALUES statement: executemany would send one INSERT per row.
+    session.connection().execute(insert(Event.__table__).values(rows))
