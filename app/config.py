@@ -75,6 +75,8 @@ def from_environment() -> dict:
         "GOOGLE_REVOKE_URI": env.get("GOOGLE_REVOKE_URI", "https://oauth2.googleapis.com/revoke"),
         # The first import of a newly connected mailbox (Gmail's search syntax).
         "GMAIL_SYNC_QUERY": env.get("GMAIL_SYNC_QUERY", "in:inbox newer_than:30d"),
+        # The label imported messages are given in the mailbox (created when missing).
+        "GMAIL_LABEL": env.get("GMAIL_LABEL", "Helpdesk"),
         # The first pause after Google answers 429/5xx; it doubles on each further refusal.
         "GMAIL_BACKOFF_SECONDS": float(env.get("GMAIL_BACKOFF_SECONDS", "2")),
         "CURRENCY": env.get("CURRENCY", "RUB").upper(),

@@ -11,6 +11,7 @@ from app.reports.jobs import rebuild_recent_job, refresh_marked_job, refresh_tod
 from app.sla.jobs import sweep_sla_breaches
 from app.tickets.completion import complete_left_behind_job
 from app.tickets.jobs import archive_closed_job
+from app.widget.registration import register_left_behind_job
 from billing.jobs import charge_day_job, release_deferred_job
 
 register(heartbeat, queue_name="default", interval=300)
@@ -19,6 +20,7 @@ register(release_deferred_job, queue_name="default", cron="5 * * * *")  # tenant
 register(sweep_sla_breaches, queue_name="default", interval=60)  # SLA breaches, every minute
 register(archive_closed_job, queue_name="default", cron="30 2 * * *")  # archive, 02:30 UTC
 register(complete_left_behind_job, queue_name="default", interval=60)  # tickets' completions
+register(register_left_behind_job, queue_name="default", interval=60)  # widget requests
 register(flush_views_job, queue_name="default", interval=60)  # KB page views, every minute
 register(refresh_marked_job, queue_name="default", interval=60)  # report rollups of changed days
 register(refresh_today_job, queue_name="default", interval=900)  # today's rollups (ratings)

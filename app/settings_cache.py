@@ -92,6 +92,19 @@ def _versions(tenant_id: int) -> tuple[int, int] | None:
     return memo[tenant_id]
 
 
+def version_keys(tenant_id: int) -> tuple[str, str]:
+    """The Redis keys of the tenant's and the catalog's versions, for a caller that reads
+    them in a round trip of its own (``versions_read``)."""
+    return version_key(tenant_id), CATALOG_KEY
+
+
+def versions_read(tenant_id: int, tenant: bytes | None, catalog: bytes | None) -> None:
+    """The values of ``version_keys`` a request read in its own round trip: the rest of the
+    request uses them instead of asking again."""
+    if has_request_context():
+        g.setdefault(_MEMO, {})[tenant_id] = (int(tenant or 0), int(catalog or 0))
+
+
 @contextmanager
 def versions_pinned():
     """Inside the block a job reads the versions once, as a request does: for a unit of work

@@ -84,16 +84,29 @@ def lookup_statement(session, name: str, *, enter: bool = False) -> tuple:
     transaction starts with (no tenant yet): the resolver restores whatever it found, so the
     transaction ends the statement with exactly those settings, whichever runs first."""
     function = f"hd_enter_{name}" if enter else f"hd_{name}"
-    session.info[_SETTINGS_WITH_LOOKUP] = True
-    try:
-        connection = session.connection()
-    finally:
-        began_here = not session.info.pop(_SETTINGS_WITH_LOOKUP, False)
+    connection, began_here = connection_applying_settings(session)
     if not began_here or connection.dialect.name != "postgresql":
         return connection, text(f"SELECT {function}(:key)"), {}
     statement = text(f"SELECT {function}(:key) FROM (SELECT set_config('app.tenant_id', "
                      ":tenant, true), set_config('app.platform', :platform, true)) AS begun")
     return connection, statement, _params()
+
+
+def connection_applying_settings(session) -> tuple:
+    """(connection, began here) for a statement that applies the context's settings itself
+    (``set_config`` with ``settings()``, evaluated before any row it touches): when that
+    statement is what begins the transaction, nothing else is sent first."""
+    session.info[_SETTINGS_WITH_LOOKUP] = True
+    try:
+        connection = session.connection()
+    finally:
+        began_here = not session.info.pop(_SETTINGS_WITH_LOOKUP, False)
+    return connection, began_here
+
+
+def settings() -> dict:
+    """The ``tenant`` and ``platform`` values the context gives the transaction."""
+    return _params()
 
 
 def entered(session, tenant_id: int) -> None:

@@ -160,3 +160,23 @@ def test_durations_read_in_each_language(app, language, expected):
         shown = [duration(s) for s in (45 * 60, 200 * 60, (52 * 60) * 60, 24 * 3600)]
     assert shown == expected
     assert duration(None) == "—"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_message_is_translated_in_every_plural_form(language):
+    """An empty plural form falls back to English for the numbers it covers (Russian's
+    "5 views"), and a fuzzy entry is not compiled at all."""
+    from babel.messages.pofile import read_po
+
+    path = ROOT / "app" / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        forms = message.string if message.pluralizable else (message.string,)
+        if message.fuzzy or len(forms) != (catalog.num_plurals if message.pluralizable
+                                            else 1) or not all(forms):
+            missing.append(message.id)
+    assert not missing, f"{len(missing)} messages not fully translated: {missing[:5]}"

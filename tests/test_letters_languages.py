@@ -3,7 +3,7 @@ letters that follow), the company's for a request that came another way, a staff
 own — in English, Russian and Kazakh, defaults and a company's own wording alike."""
 from tests.letters_support import deliver, html_of, text_of, to_of
 from tests.test_tickets_support import add_staff, department, make_pro, new_ticket
-from tests.widget_support import Site
+from tests.widget_support import Site, complete_requests
 
 DEFAULTS = {
     "en": ("Request received: Printer jams", "We have received your request #1"),
@@ -16,6 +16,7 @@ def _receipt_in(app, api, language: str):
     site = Site(api).allow()
     response = site.post(query=f"?language={language}")
     assert response.status_code == 201, response.get_json()
+    complete_requests(app)  # the ticket is made right after the commit, with its receipt
     [letter] = [m for m in deliver(app) if to_of(m) == "bob@client.example"]
     return letter, response.get_json()["status_url"]
 

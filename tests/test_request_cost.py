@@ -9,38 +9,27 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
+from tests.statements import recorded_statements
 from tests.test_tickets_support import new_ticket
 
 # The target is at most 10 statements per API ticket creation; this ceiling is what the
 # write path reaches today, lowered as it gets cheaper, never raised.
 MAX_STATEMENTS = 6
-_FIXTURE_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET ROLE")
-
-
 @pytest.fixture
 def cost(app):
     """Record the statements and transactions of what runs inside the block."""
-    statements, transactions = [], []
-
-    def on_statement(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_FIXTURE_STATEMENTS):
-            # executemany sends the statement once per row: the server sees each of them
-            for _row in (parameters if executemany else [parameters]):
-                statements.append(" ".join(statement.split())[:120])
+    transactions = []
 
     def on_begin(session, transaction, connection):
         if not transaction.nested:  # a savepoint (a requester's race guard) is no transaction
             transactions.append(transaction)
 
-    with app.app_context():
-        engine = db.engines["platform"]  # the fixture's one connection comes from it
     session = db.session  # the fixture's scoped session, one per app context
-    event.listen(engine, "before_cursor_execute", on_statement)
     event.listen(session, "after_begin", on_begin)
     try:
-        yield statements, transactions
+        with recorded_statements(app) as statements:
+            yield statements, transactions
     finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
         event.remove(session, "after_begin", on_begin)
 
 

@@ -97,6 +97,7 @@ def objects(admin) -> dict:
         "category_id": created(admin.post("/kb/categories", {"name": "Seeded"})),
         "comment_id": kb_comment(admin, article["id"]),
         "entry_id": log_entry_id(admin),  # an ingestion-log entry (no Google behind it)
+        "message_id": admin.get("/tickets/1").get_json()["messages"][0]["id"],
     }
 
 

@@ -1,18 +1,18 @@
 """The ticket read path: a list answers exactly what the ticket itself answers, in one query
 per page (no query per row, no second query for the requesters)."""
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.staff.models import Staff
 from app.tickets import service
 from tenants.context import tenant_scope
 from tenants.resolve import tenant_id_by_slug
+from tests.statements import recorded_statements
 from tests.test_tickets_support import Desk, make_pro, new_ticket
 
 # Not the app's: the test fixture's savepoints and roles, and the tenant setting per transaction.
-_NOT_COUNTED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET ROLE",
-                "SELECT SET_CONFIG")
+_NOT_COUNTED = ("SELECT SET_CONFIG",)
 
 
 def _without_conversation(ticket: dict) -> dict:
@@ -52,19 +52,8 @@ def desk(app, signup, app_ctx):
 @pytest.fixture
 def queries(app):
     """The queries the app sends inside the block (the fixture's own are left out)."""
-    sent = []
-
-    def on_statement(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_NOT_COUNTED):
-            sent.append(" ".join(statement.split())[:100])
-
-    with app.app_context():
-        engine = db.engines["platform"]  # the fixture's one connection comes from it
-    event.listen(engine, "before_cursor_execute", on_statement)
-    try:
+    with recorded_statements(app, skip=_NOT_COUNTED, width=100) as sent:
         yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
 
 
 def test_a_page_is_one_query(desk, queries):

@@ -1,20 +1,24 @@
-"""A widget request is registered in the request (number, ticket, message, portal link: in the
-agents' inbox as soon as it commits) and completed by a job right after the commit (search
-document, events, receipt); the completion happens once, and a worker that dies in the middle
-loses nothing: the pending mark stays and the sweep completes it."""
+"""The widget's full path (requests with files, and the embedded default): a request is
+registered in the request (number, ticket, message, portal link: in the agents' inbox as
+soon as it commits) and completed by a job right after the commit (search document, events,
+receipt); the completion happens once, and a worker that dies in the middle loses nothing:
+the pending mark stays and the sweep completes it. The lean path of JSON requests is in
+test_widget_lean.py."""
 import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from rq import Queue
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.tickets import completion, search
 from app.tickets.models import TicketCompletion
+from app.widget import lean
 from tenants.context import platform_connection, platform_scope
 from tests.conftest import STRONG_PASSWORD
+from tests.statements import recorded_statements
 from tests.widget_support import Site, complete_requests, letters_of, signature
 
 # What the visitor waits for, counted at the cursor: the key's tenant (entered in the same
@@ -27,6 +31,12 @@ _FIXTURE_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"
 @pytest.fixture
 def site(tenant_a):
     return Site(tenant_a).allow()
+
+
+@pytest.fixture(autouse=True)
+def full_path(monkeypatch):
+    """Every request here takes the full path, as one with files does."""
+    monkeypatch.setattr(lean, "available", lambda submission: False)
 
 
 def _marks(app) -> list[tuple[int, int]]:
@@ -156,19 +166,8 @@ def test_a_rolled_back_request_leaves_no_ticket_no_mark_and_no_job(app, site,
 
 @pytest.fixture
 def statements(app):
-    seen = []
-
-    def on_statement(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_FIXTURE_STATEMENTS):
-            seen.append(" ".join(statement.split())[:120])
-
-    with app.app_context():
-        engine = db.engines["platform"]  # the fixture's one connection comes from it
-    event.listen(engine, "before_cursor_execute", on_statement)
-    try:
+    with recorded_statements(app) as seen:
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
 
 
 def test_what_the_visitor_waits_for_is_a_few_statements(app, site, statements):

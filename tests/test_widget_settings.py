@@ -91,7 +91,7 @@ def test_the_secret_is_made_replaced_and_switched_off(tenant_a):
     assert actions.count("widget.secret_changed") == 3
 
 
-def test_a_signed_address_marks_the_ticket_verified_and_a_wrong_one_does_not(tenant_a):
+def test_a_signed_address_marks_the_ticket_verified_and_a_wrong_one_does_not(app, tenant_a):
     site = Site(tenant_a).allow()
     secret = tenant_a.post("/widget/secret").get_json()["identity_secret"]
     good = site.post({"email": "Ann@Client.example",
@@ -102,15 +102,17 @@ def test_a_signed_address_marks_the_ticket_verified_and_a_wrong_one_does_not(ten
     assert bad.status_code == 201  # registered all the same, just not vouched for
     other_secret = site.post({"email": "ann@client.example",
                               "email_hash": signature("x" * 64, "ann@client.example")})
+    complete_requests(app)
     tickets = {t["number"]: t for t in tenant_a.get("/tickets").get_json()["items"]}
     assert tickets[good.get_json()["number"]]["requester_verified"] is True
     assert tickets[bad.get_json()["number"]]["requester_verified"] is False
     assert tickets[other_secret.get_json()["number"]]["requester_verified"] is False
 
 
-def test_without_a_secret_nothing_is_verified(tenant_a):
+def test_without_a_secret_nothing_is_verified(app, tenant_a):
     site = Site(tenant_a).allow()
     number = site.post({"email_hash": signature("", "bob@client.example")}).get_json()["number"]
+    complete_requests(app)
     assert tenant_a.get(f"/tickets/{number}").get_json()["requester_verified"] is False
 
 

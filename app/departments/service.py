@@ -17,6 +17,7 @@ from app.departments.models import Department
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.service import record_event
 from app.extensions import db
+from app.settings_cache import settings_changed
 from app.staff.roles import ADMINS, EVERYONE, has_role, require_role
 
 READERS = EVERYONE
@@ -105,6 +106,7 @@ def delete_department(*, actor, department_id: int) -> None:
     record_event(actor, "department.deleted", department, {"name": department.name})
     db.session.delete(department)
     db.session.flush()
+    settings_changed()  # forms that offer departments (the widget's) are cached
 
 
 def list_departments() -> list[Department]:

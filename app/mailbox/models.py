@@ -1,13 +1,16 @@
 """The mailbox area's tables: the connected mailbox, a consent in progress, the ingestion
-log (one entry per Gmail message), and replies sent out through Gmail."""
+log (one entry per Gmail message), replies sent out through Gmail, and imported letters as
+they came."""
 from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -56,6 +59,8 @@ class Mailbox(TenantScoped, db.Model):
     retry_after: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    label_id: Mapped[str | None] = mapped_column(String(64))  # the label imports are given
+    labels_behind: Mapped[bool] = mapped_column(Boolean, default=False)  # some log entries wait
 
     @property
     def syncing_first(self) -> bool:
@@ -115,6 +120,7 @@ class LogEntry(TenantScoped, db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    label_pending: Mapped[bool] = mapped_column(Boolean, default=False)  # Gmail refused it
 
 
 class OutgoingReply(TenantScoped, db.Model):
@@ -146,3 +152,25 @@ class OutgoingReply(TenantScoped, db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Original(TenantScoped, db.Model):
+    """An imported letter as it came (RFC 822 bytes, zlib-compressed) beside the ticket
+    message it became, for "show original" and the .eml download; gone with the message.
+    ``size`` is the letter's own; ``headers_only`` when it was over the cap and only its
+    header block was kept."""
+
+    __tablename__ = "gmail_originals"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id"),
+        UniqueConstraint("tenant_id", "message_id"),
+        ForeignKeyConstraint(["tenant_id", "message_id"], ["messages.tenant_id", "messages.id"],
+                             ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)
+    headers_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.jobs import enqueue, tenant_job
-from app.mailbox import access, importer, reconnect
+from app.mailbox import access, importer, labels, reconnect
 from app.mailbox.mailboxes import connected_mailbox
 from app.mailbox.models import LogEntry
 from app.staff.roles import ADMINS, require_role
@@ -58,6 +58,7 @@ def retry_entry(entry_id: int) -> str:
         importer.record_failure(mailbox.id, fetched, f"Gmail: {fetched.error}")
         return "failed"
     entry.attempts += 1
+    mailbox_id = mailbox.id
     try:
         importer.import_into(entry, mailbox, fetched)
         status = entry.status
@@ -66,4 +67,6 @@ def retry_entry(entry_id: int) -> str:
         db.session.rollback()
         importer.record_failure(mailbox.id, fetched, f"{exc.__class__.__name__}: {exc}")
         return "failed"
+    if status == "imported":
+        labels.label_imported(gmail, mailbox_id, [fetched.gmail_id])
     return status

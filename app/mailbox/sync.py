@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.db_types import utcnow
 from app.extensions import db
-from app.mailbox import access, importer, reconnect
+from app.mailbox import access, importer, labels, reconnect
 from app.mailbox.models import LogEntry, Mailbox
 from app.settings_cache import versions_pinned
 from app.unit_of_work import commit
@@ -128,11 +128,16 @@ class Syncer:
                 letters = [mime.parse(one.raw) if one.error is None else None
                            for one in fetched]
                 imported = importer.imported_ids([x.message_id for x in letters if x])
-                statuses = [self._import(one, letter, imported)
+                requesters = importer.prepare_batch(self.mailbox_email, fetched, letters,
+                                                    imported)
+                statuses = [self._import(one, letter, imported, requesters)
                             for one, letter in zip(fetched, letters, strict=True)]
+                importer.finish_batch()
                 self._progress(len(fetched))
                 commit()
         except Exception:  # the slow path below logs which message broke, and why
+            log.warning("gmail batch of %d messages of mailbox %s: one transaction each",
+                        len(fetched), self.mailbox_id, exc_info=True)
             db.session.rollback()
             statuses = [self._one(one) for one in fetched]
             self._progress(len(fetched))
@@ -140,13 +145,19 @@ class Syncer:
         for status in statuses:
             if status:
                 setattr(self.result, status, getattr(self.result, status) + 1)
+        labels.label_imported(self.gmail, self.mailbox_id, [
+            one.gmail_id for one, status in zip(fetched, statuses, strict=True)
+            if status == "imported"])
 
-    def _import(self, fetched: Fetched, letter=None, imported=None) -> str:
+    def _import(self, fetched: Fetched, letter=None, imported=None, requesters=None) -> str:
+        """One message; in a batch (``letter`` parsed, ``requesters`` registered) its log
+        entry is written with the batch's commit."""
         if fetched.error is not None:
             importer.record_failure(self.mailbox_id, fetched, f"Gmail: {fetched.error}")
             return "failed"
         return importer.import_new(self.mailbox_id, self.mailbox_email, fetched,
-                                   letter=letter, imported=imported).status
+                                   letter=letter, imported=imported, requesters=requesters,
+                                   flush=requesters is None).status
 
     def _one(self, fetched: Fetched) -> str | None:
         try:
@@ -233,8 +244,11 @@ class Syncer:
         except (GmailError, vault.Unreadable) as exc:
             db.session.rollback()
             self._wait(exc)
-        access.remember(self._mailbox(), self.gmail)
+        behind = self._mailbox().labels_behind and self.result.outcome == "ok"
+        access.remember(self.mailbox, self.gmail)
         commit()
+        if behind:
+            labels.catch_up(self.gmail, self.mailbox_id)
         return self.result
 
     def _done(self) -> None:

@@ -14,6 +14,7 @@ from app.api.limits import Choice
 from app.errors import ServiceError, ValidationFailed
 from app.events.service import record_event
 from app.languages import LANGUAGE_CHOICES, LANGUAGES
+from app.settings_cache import settings_changed
 from app.ui import apply_form_errors, staff_page
 from tenants.models import Tenant
 from tenants.resolve import current_tenant
@@ -44,6 +45,7 @@ def update_tenant(*, actor, name: str | None = None, language: str | None = None
         tenant.timezone = timezone
     after = {"name": tenant.name, "language": tenant.language, "timezone": tenant.timezone}
     if after != before:
+        settings_changed()  # the language is cached with the widget's form
         record_event(actor, "tenant.updated", tenant, {"before": before, "after": after})
     return tenant
 

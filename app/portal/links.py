@@ -21,6 +21,7 @@ from app.extensions import db
 from app.portal.models import PortalLink
 from app.tickets.models import Ticket
 from app.tickets.writing import Companion
+from app.widget.models import WidgetRequest
 from tenants import context
 from tenants.resolve import current_tenant
 
@@ -78,11 +79,16 @@ def _url(token: str, external: bool) -> str:
     return current_app.config["BASE_URL"] + path if external else path
 
 
-def new_ticket_link() -> Companion:
+def new_link_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def new_ticket_link(key: str | None = None) -> Companion:
     """The requester's link to a ticket being registered, written in the ticket's own
-    statement (``register_ticket``'s companions): a new ticket has no link to look for."""
+    statement (``register_ticket``'s companions): a new ticket has no link to look for.
+    ``key``: the one a stored request's answer already carries (``ticket_url``)."""
     now = utcnow()
-    return Companion(PortalLink.__table__, {"key": secrets.token_urlsafe(16),
+    return Companion(PortalLink.__table__, {"key": key or new_link_key(),
                                             "created_at": now, "last_used_at": now},
                      from_ticket=("customer_id",))
 
@@ -91,6 +97,14 @@ def new_ticket_url(ticket: Ticket, link: Companion, *, external: bool = True) ->
     """``status_url`` of a ticket registered with ``link`` (from ``new_ticket_link``)."""
     return _url(_serializer().dumps([ticket.tenant_id, ticket.id, link.values["key"]]),
                 external)
+
+
+def ticket_url(slug: str, tenant_id: int, ticket_id: int, key: str) -> str:
+    """The status link of the ticket ``ticket_id`` whose link has ``key``, made before the
+    ticket exists (the widget's lean intake): until the ticket is made, the waiting
+    request holding the key answers for it."""
+    token = _serializer().dumps([tenant_id, ticket_id, key])
+    return current_app.config["BASE_URL"] + portal_path(slug, token)
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,7 @@ class Found:
     state: str
     link: PortalLink | None = None
     ticket_id: int | None = None
+    number: int | None = None  # state ``registering``: the number the request reserved
 
 
 def read_token(token: str) -> tuple[int, int, str] | None:
@@ -117,13 +132,18 @@ def read_token(token: str) -> tuple[int, int, str] | None:
 
 def find_link(token: str) -> Found:
     """The link behind ``token`` in the current tenant. A token signed for another tenant
-    (a valid link under a wrong address), altered or unknown is ``invalid``."""
+    (a valid link under a wrong address), altered or unknown is ``invalid``; a request
+    stored but not yet made a ticket is ``registering``."""
     parts = read_token(token)
     if parts is None or parts[0] != context.current_tenant_id():
         return Found("invalid")
     _tenant_id, ticket_id, key = parts
     link = db.session.scalar(select(PortalLink).where(PortalLink.key == key))
-    if link is None or link.ticket_id != ticket_id:
+    if link is None:
+        number = db.session.scalar(select(WidgetRequest.number).where(
+            WidgetRequest.link_key == key, WidgetRequest.ticket_id == ticket_id))
+        return Found("registering", number=number) if number is not None else Found("invalid")
+    if link.ticket_id != ticket_id:
         return Found("invalid")
     if not _active(link, utcnow()):
         return Found("expired", link, ticket_id)

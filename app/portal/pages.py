@@ -14,7 +14,7 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.portal import fresh
 from app.portal.look import brand_color
-from app.portal.service import LinkRefused, Visit, open_visit
+from app.portal.service import LinkRefused, Registering, Visit, open_visit
 from tenants.models import Tenant
 
 bp = Blueprint("portal", __name__, url_prefix="/p/<slug>")
@@ -67,6 +67,16 @@ def refused_page(exc: LinkRefused):
                   email="", errors={}, fresh_token=fresh.form_token(tenant.slug))
 
 
+REFRESH_SECONDS = 2
+
+
+def registering_page(exc: Registering):
+    """The request is stored, its ticket is being made: say so, and look again shortly."""
+    db.session.rollback()
+    body, status = render("portal/registering.html", 200, number=exc.number)
+    return body, status, {"Refresh": str(REFRESH_SECONDS)}
+
+
 def error_page(status: int, message=None, headers=None):
     db.session.rollback()
     title, advice = PAGES.get(status) or PAGES[500 if status >= 500 else 400]
@@ -92,5 +102,6 @@ def _not_stored(response):
 
 
 bp.register_error_handler(LinkRefused, refused_page)
+bp.register_error_handler(Registering, registering_page)
 bp.register_error_handler(ServiceError, _service_error)
 bp.register_error_handler(HTTPException, _http_error)

@@ -46,6 +46,15 @@ class LinkRefused(ServiceError):
         self.status = 410 if expired else 404
 
 
+class Registering(Exception):  # noqa: N818  (not an error: the ticket is on its way)
+    """The link's request is stored and its ticket is being made (within a second):
+    ``number`` is the one it will have."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+
 @dataclass(frozen=True)
 class Visit:
     """A requester who opened a working link: the link, its ticket, and themselves."""
@@ -64,6 +73,8 @@ def open_visit(token: str) -> Visit:
     """The visit a link's token opens in the current tenant (refreshing its 30 days);
     ``LinkRefused`` when the link is not valid or has expired."""
     found = find_link(token)
+    if found.state == "registering":
+        raise Registering(found.number)
     if found.state != "ok":
         raise LinkRefused(found)
     ticket = db.session.get(Ticket, found.link.ticket_id)

@@ -21,6 +21,7 @@ from tenants import context
 
 MARKED = "reports:marked"  # set of tenant ids
 NIGHTLY_DAYS = 35
+_MARKS = "reports_marks"  # session.info: (transaction, {tenant id: days}) marked after it
 
 
 def _days_key(tenant_id: int) -> str:
@@ -47,12 +48,22 @@ def ticket_days(ticket) -> set[date]:
 
 
 def on_ticket_changed(_app, *, ticket, reason: str) -> None:
-    """Receiver of ``ticket_changed``: mark the ticket's days once the change commits."""
+    """Receiver of ``ticket_changed``: mark the ticket's days once the change commits. The
+    marks of one transaction are merged (a batch of imported mail marks today once, not
+    once a ticket) and go with the jobs' one round trip."""
     tenant_id = context.current_tenant_id()
     if tenant_id is None:
         return
     days = ticket_days(ticket)
-    after_commit_redis(lambda pipe: mark_into(pipe, tenant_id, days))  # with the jobs' trip
+    session = db.session()
+    held = session.info.get(_MARKS)
+    transaction = session.get_transaction()
+    if held is None or transaction is None or held[0] is not transaction:
+        marks: dict[int, set] = {}
+        after_commit_redis(lambda pipe: [mark_into(pipe, tenant, marked)
+                                         for tenant, marked in marks.items()])
+        session.info[_MARKS] = held = (session.get_transaction(), marks)
+    held[1].setdefault(tenant_id, set()).update(days)
 
 
 def _parse_days(raw) -> list[date]:

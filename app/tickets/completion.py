@@ -82,35 +82,46 @@ def complete_ticket(ticket_id: int) -> bool:
     return True
 
 
+def ask_for_drain(flag: str, job) -> None:
+    """Make sure a drain ``job`` is on its way: one Redis round trip, the job only when the
+    ``flag`` says none is coming (the job clears the flag as it starts). Redis out of reach
+    leaves the work to the periodic sweep."""
+    try:
+        if redis_connection().set(flag, 1, nx=True, ex=DRAIN_FLAG_SECONDS):
+            queue("default").enqueue(job)
+    except RedisError:  # the sweep does it within a minute
+        log.warning("no drain queued (%s)", flag, exc_info=True)
+
+
 def request_completion() -> None:
     """After the commit of a request that registered a ticket with ``complete_later``: make
     sure a drain is on its way (one Redis round trip; the job only when none is)."""
-    def ask() -> None:
-        try:
-            if redis_connection().set(DRAIN_COMING, 1, nx=True, ex=DRAIN_FLAG_SECONDS):
-                queue("default").enqueue(complete_pending_job)
-        except RedisError:  # the sweep completes it within a minute
-            log.warning("no drain of ticket completions queued", exc_info=True)
+    unit_of_work.after_commit(lambda: ask_for_drain(DRAIN_COMING, complete_pending_job))
 
-    unit_of_work.after_commit(ask)
+
+def drain_waiting(key, since, handle, *, older_than: timedelta, limit: int) -> int:
+    """Hand up to ``limit`` waiting rows (``key``: their id column; ``since``: the column
+    their wait counts from) older than ``older_than`` to ``handle(id)``, oldest first, in
+    their tenants, one tenant's per commit (a tenant's failure is logged and left for the
+    sweep). How many ``handle`` said it did. Platform work: the caller is marked so."""
+    before = utcnow() - older_than
+    with context.platform_scope():  # PLATFORM-WIDE: the waiting rows of every tenant
+        rows = db.session.execute(
+            select(key.table.c.tenant_id, key).where(since <= before)
+            .order_by(since).limit(limit)).all()
+    by_tenant = defaultdict(list)
+    for tenant_id, row_id in rows:
+        by_tenant[tenant_id].append(row_id)
+    return sum(unit_of_work.for_each_tenant(
+        list(by_tenant), lambda tenant_id: sum(map(handle, by_tenant[tenant_id]))))
 
 
 @context.platform_work
 def complete_waiting(*, older_than: timedelta = timedelta(0), limit: int = BATCH) -> int:
-    """Complete up to ``limit`` waiting tickets registered longer than ``older_than`` ago,
-    oldest first, one tenant's per commit (a tenant's failure is logged and left for the
-    sweep). How many it completed."""
-    before = utcnow() - older_than
-    with context.platform_scope():  # PLATFORM-WIDE: the waiting completions of every tenant
-        rows = db.session.execute(
-            select(TicketCompletion.tenant_id, TicketCompletion.ticket_id)
-            .where(TicketCompletion.registered_at <= before)
-            .order_by(TicketCompletion.registered_at).limit(limit)).all()
-    by_tenant = defaultdict(list)
-    for tenant_id, ticket_id in rows:
-        by_tenant[tenant_id].append(ticket_id)
-    return sum(unit_of_work.for_each_tenant(
-        list(by_tenant), lambda tenant_id: sum(map(complete_ticket, by_tenant[tenant_id]))))
+    """Complete up to ``limit`` waiting tickets registered longer than ``older_than`` ago
+    (``drain_waiting``). How many it completed."""
+    return drain_waiting(TicketCompletion.ticket_id, TicketCompletion.registered_at,
+                         complete_ticket, older_than=older_than, limit=limit)
 
 
 @platform_job

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.attachments import service as files_service
-from app.customers.registration import find_or_register, record_registered
+from app.customers.registration import Requesters, find_or_register, record_registered
 from app.db_types import utcnow
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
@@ -43,7 +43,10 @@ from tenants import context
 _FORM_CHANNELS = ("staff", "api", "widget", "portal")
 
 
-def _requester(email: str, name: str | None):
+def _requester(email: str, name: str | None, requesters: Requesters | None):
+    taken = requesters.take(email, name) if requesters is not None else None
+    if taken is not None:
+        return taken
     try:
         return find_or_register(email=email, name=name)
     except ValidationFailed:
@@ -84,7 +87,10 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
                   attachment_ids: list[int] | None = None, status: str | None = None,
                   received_at: datetime | None = None, body_format: str = TEXT,
                   requester_verified: bool = False,
-                  complete_later: Later | None = None) -> NewTicket:
+                  complete_later: Later | None = None, reserved: tuple[int, int] | None = None,
+                  admitted: bool | None = None, companions: tuple = (),
+                  required_fields: bool = True,
+                  requesters: Requesters | None = None) -> NewTicket:
     """Register a request: the requester (created on first contact, matched to an
     organization by domain), routing, the daily quota (over it the ticket is kept but
     ``deferred``), a number from the tenant's counter, the first message, attachments,
@@ -98,6 +104,14 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
     ``requester_verified``: the requester's own site vouched for the address.
     ``complete_later``: register only; the search index, the events and ``ticket_created``
     follow in a job after the commit (customer channels only, ``actor`` None).
+    ``reserved`` (ticket id, number) and ``admitted``: taken and decided beforehand, when
+    the request was stored (the widget's lean intake: the same sequence, counter and daily
+    quota);
+    ``companions``: rows written with the ticket (e.g. its portal link);
+    ``required_fields`` False: a request accepted earlier is kept even if a custom field
+    became required since.
+    ``requesters``: requesters found or registered beforehand, several at once (a batch
+    of mail); an address not among them is registered here.
     Flushes, doesn't commit."""
     if complete_later is not None and actor is not None:
         raise ValueError("only a customer's request completes later")
@@ -118,7 +132,7 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
             raise NotFound(_("Department not found."))
     checked_files = files_service.check_files(list(attachments or []))
     uploads = files_service.pending_uploads(list(attachment_ids or []), actor=actor)
-    customer, customer_made = _requester(requester_email, requester_name)
+    customer, customer_made = _requester(requester_email, requester_name, requesters)
 
     draft = signals.TicketDraft(
         channel=channel, requester_email=customer.email, requester_name=customer.name,
@@ -129,9 +143,13 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
     department_or_404(draft.department_id)
     assignee_or_error(draft.assignee_id, draft.department_id)
     values = fields.clean_values(draft.custom_fields,
-                                 enforce_required=channel in _FORM_CHANNELS)
+                                 enforce_required=required_fields
+                                 and channel in _FORM_CHANNELS)
     tenant_id = context.current_tenant_id()
-    admitted = draft.spam or signals.admitted(tenant_id)  # spam takes no place in the quota
+    if admitted is None:
+        admitted = draft.spam or signals.admitted(tenant_id)  # spam takes no place in the quota
+    else:
+        admitted = draft.spam or admitted
 
     now = utcnow()
     ticket = Ticket(
@@ -140,6 +158,7 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
         assignee_id=draft.assignee_id,
         type=check_choice("type", draft.type, TYPES, optional=True),
         priority=check_choice("priority", draft.priority or "normal", PRIORITIES),
+        id=reserved[0] if reserved else None, number=reserved[1] if reserved else None,
         status=status or "new", channel=channel, tags=clean_tags(draft.tags),
         custom_fields=values, received_at=received_at or now, created_at=now, updated_at=now,
         deferred=not admitted, routing_rule_id=draft.routing_rule_id, escalation_level=1,
@@ -151,12 +170,12 @@ def register_ticket(*, actor, channel: str, subject: str, body: str, requester_e
                       staff_id=actor.id if isinstance(actor, Staff) else None,
                       author_name=customer.display_name, body_html=body_html,
                       body_text=body_text, internal=False, ticket_version=1, created_at=now)
-    companions = ()
+    companions = tuple(companions)
     if complete_later is not None:
         pending = Companion(TicketCompletion.__table__, {"registered_at": now, "data": {
             "language": complete_later.language, "customer_registered": customer_made,
             "attachments": len(checked_files) + len(uploads)}})
-        companions = (*complete_later.companions, pending)
+        companions = (*companions, *complete_later.companions, pending)
     write_new_ticket(ticket, message, companions=companions, index=complete_later is None)
     # The requester is at hand: spare readers of the new ticket a lookup.
     set_committed_value(ticket, "customer", customer)

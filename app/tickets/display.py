@@ -37,14 +37,19 @@ def due_state(ticket) -> str | None:
     return "soon" if soonest <= now + NEAR else None
 
 
+def due_by(horizon) -> list:
+    """The conditions "open, and past a due time or reaching one by ``horizon``" (a moment,
+    or a parameter standing for one)."""
+    first_due = and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at <= horizon)
+    resolution_due = and_(Ticket.sla_paused_at.is_(None), Ticket.resolution_due_at <= horizon)
+    return [Ticket.status.not_in(DONE_STATUSES),
+            or_(Ticket.sla_breached.is_(True), first_due, resolution_due)]
+
+
 def near_breach(stmt, within: timedelta = timedelta(hours=1), *, now=None):
     """Narrow a ``select(Ticket)`` to open tickets past a due time or reaching one within
     ``within`` — the inbox's "near or past breach" view. The caller orders and pages."""
-    horizon = (now or utcnow()) + within
-    first_due = and_(Ticket.first_response_at.is_(None), Ticket.first_response_due_at <= horizon)
-    resolution_due = and_(Ticket.sla_paused_at.is_(None), Ticket.resolution_due_at <= horizon)
-    return (stmt.where(Ticket.status.not_in(DONE_STATUSES))
-            .where(or_(Ticket.sla_breached.is_(True), first_due, resolution_due)))
+    return stmt.where(*due_by((now or utcnow()) + within))
 
 
 def people() -> dict:

@@ -5,15 +5,21 @@ so it needs neither the identity map nor change tracking: ``fetch`` selects the 
 with the requester's address and name and the number of the ticket a merged one went into,
 and hands back ``TicketRow`` objects — a fraction of the cost of loading ``Ticket`` entities
 and then their customers in a second query.
+
+The service's own lists go further (``prepared`` and ``run``): their statement is built once
+per shape of filters, with named parameters, and run on the session's connection with the
+values, the tenant named in every table it reads (it bypasses the ORM's tenant guard, which
+would rebuild it; row-level security still applies).
 """
 import json
 
-from sqlalchemy import Select, Text, cast, select, union_all
+from sqlalchemy import BigInteger, Integer, Select, Text, bindparam, cast, select, union_all
 from sqlalchemy.orm import aliased
 
 from app.customers.models import Customer
 from app.extensions import db
 from app.tickets.models import Ticket
+from tenants import context
 
 # Every column of a ticket, under its attribute name (the API's list shows nearly all). The
 # JSON columns come as their text and are parsed here: most are empty, and an empty list or
@@ -21,18 +27,29 @@ from app.tickets.models import Ticket
 _JSON = ("tags", "custom_fields")
 _COLUMNS = tuple(cast(attr.class_attribute, Text).label(attr.key) if attr.key in _JSON
                  else attr.class_attribute for attr in Ticket.__mapper__.column_attrs)
-_EMPTY = {"[]": list, "{}": dict}
 # What a row shows beside them: scalar subqueries by primary key, which PostgreSQL evaluates
 # only for the rows the page returns and which never change how the page is found.
 _Survivor = aliased(Ticket, name="survivor")
-_EXTRAS = (
-    select(Customer.email).where(Customer.id == Ticket.customer_id).scalar_subquery()
-    .label("requester_email"),
-    select(Customer.name).where(Customer.id == Ticket.customer_id).scalar_subquery()
-    .label("requester_name"),
-    select(_Survivor.number).where(_Survivor.id == Ticket.merged_into_id).scalar_subquery()
-    .label("merged_into_number"),
-)
+
+
+def _extras(scoped) -> tuple:
+    """The requester and merge target columns; ``scoped(table)``: conditions on each table."""
+    return (
+        select(Customer.email).where(Customer.id == Ticket.customer_id, *scoped(Customer))
+        .scalar_subquery().label("requester_email"),
+        select(Customer.name).where(Customer.id == Ticket.customer_id, *scoped(Customer))
+        .scalar_subquery().label("requester_name"),
+        select(_Survivor.number).where(_Survivor.id == Ticket.merged_into_id,
+                                       *scoped(_Survivor))
+        .scalar_subquery().label("merged_into_number"),
+    )
+
+
+_EXTRAS = _extras(lambda table: ())
+# The tenant of a prepared statement: a parameter that ``run`` fills in.
+TENANT = bindparam("tenant_id", type_=BigInteger)
+_TENANT_EXTRAS = _extras(lambda table: (table.tenant_id == TENANT,))
+_LIMIT = bindparam("limit", type_=Integer)
 
 
 class Requester:
@@ -56,7 +73,7 @@ class TicketRow:
     is_open = Ticket.is_open
 
     def __init__(self, values: dict):
-        self.__dict__.update(values)
+        self.__dict__ = values
 
     def __eq__(self, other) -> bool:
         if isinstance(other, TicketRow | Ticket):
@@ -70,18 +87,40 @@ class TicketRow:
         return f"<TicketRow #{self.number}>"
 
 
-def _from_json(text: str | None):
+def _json(text: str | None, empty, parsed: dict):
+    """A JSON column's value: ``empty`` (the text of an empty one) needs no parser, and
+    ``parsed`` remembers the texts already parsed in this page (a page's tags are a handful of
+    distinct lists); each row gets its own copy."""
     if text is None:
         return None
-    empty = _EMPTY.get(text)
-    return empty() if empty else json.loads(text)
+    if text == empty:
+        return [] if empty == "[]" else {}
+    value = parsed.get(text)
+    if value is None:
+        value = parsed[text] = json.loads(text)
+    return value.copy() if isinstance(value, list | dict) else value
 
 
-def fetch(*statements: Select, limit: int) -> list[TicketRow]:
-    """The newest ``limit`` tickets of ``statements`` (``select(Ticket)`` with conditions),
-    in one statement. Several statements are merged: each keeps its own ordered walk and
-    selects ids only, and the columns are read once, for the page's rows (which keeps the
-    statement short enough for the driver's statement cache)."""
+def _rows(result) -> list[TicketRow]:
+    keys = tuple(result.keys())
+    parsed: dict = {}
+    rows = []
+    for values in result.all():  # one fetch for the page, not one per row
+        row = dict(zip(keys, values, strict=False))  # the statement's columns: same width
+        row["tags"] = _json(row["tags"], "[]", parsed)
+        row["custom_fields"] = _json(row["custom_fields"], "{}", parsed)
+        email, name = row.pop("requester_email"), row.pop("requester_name")
+        row["customer"] = Requester(email, name) if email is not None else None
+        rows.append(TicketRow(row))
+    return rows
+
+
+def fetch(*statements: Select, limit: int, values: dict | None = None) -> list[TicketRow]:
+    """The newest ``limit`` tickets of ``statements`` (``select(Ticket)`` with conditions;
+    ``values`` for their named parameters), in one statement. Several statements are merged:
+    each keeps its own ordered walk and selects ids only, and the columns are read once, for
+    the page's rows (which keeps the statement short enough for the driver's statement
+    cache)."""
     if len(statements) == 1:
         stmt = statements[0].with_only_columns(*_COLUMNS, *_EXTRAS)
     else:
@@ -90,14 +129,30 @@ def fetch(*statements: Select, limit: int) -> list[TicketRow]:
         page = union_all(*parts).subquery("page")
         stmt = select(*_COLUMNS, *_EXTRAS).join_from(page, Ticket, Ticket.id == page.c.id)
     stmt = stmt.order_by(Ticket.id.desc()).limit(limit)
-    result = db.session.execute(stmt)
-    keys = list(result.keys())
-    rows = []
-    for values in result:
-        row = dict(zip(keys, values, strict=True))
-        for key in _JSON:
-            row[key] = _from_json(row[key])
-        email, name = row.pop("requester_email"), row.pop("requester_name")
-        row["customer"] = Requester(email, name) if email is not None else None
-        rows.append(TicketRow(row))
-    return rows
+    return _rows(db.session.execute(stmt, values))
+
+
+def prepared(where: list, *walks) -> Select:
+    """The page statement of ``where`` (conditions with named parameters, the tenant's among
+    them), newest first, ``:limit`` rows; with ``walks``, one ordered walk of ids per extra
+    condition, merged (as ``fetch`` merges statements). Built once per shape; ``run`` runs it."""
+    if not walks:
+        stmt = select(*_COLUMNS, *_TENANT_EXTRAS).where(*where)
+    else:
+        parts = (select(select(Ticket.id).where(*where, walk).order_by(Ticket.id.desc())
+                        .limit(_LIMIT).subquery()) for walk in walks)
+        page = union_all(*parts).subquery("page")
+        stmt = (select(*_COLUMNS, *_TENANT_EXTRAS).join_from(page, Ticket, Ticket.id == page.c.id)
+                .where(Ticket.tenant_id == TENANT))
+    return stmt.order_by(Ticket.id.desc()).limit(_LIMIT)
+
+
+def run(stmt: Select, values: dict, *, limit: int) -> list[TicketRow]:
+    """The rows of a ``prepared`` statement for ``values`` and the current tenant (none: no
+    rows), on the session's connection, after writing what the session holds (as the ORM's
+    autoflush would before a query)."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    params = {**values, "tenant_id": context.current_tenant_id(), "limit": limit}
+    return _rows(session.connection().execute(stmt, params))

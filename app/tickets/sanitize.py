@@ -19,6 +19,7 @@ replies, e-mail, knowledge-base articles (from Markdown) and response templates
 """
 import html
 import re
+from urllib.parse import unquote
 
 import nh3
 
@@ -67,14 +68,28 @@ def _urls_or_placeholders(tag: str, attribute: str, value: str) -> str | None:
     return _only_plain_urls(tag, attribute, value)
 
 
-def sanitize_html(raw: str, *, placeholders: bool = False) -> str:
+def _inline_images(images: dict[str, str]):
+    # An e-mail's "cid:" image becomes the URL of the file kept for it; one that was not
+    # kept loses its src like any other odd URL, and shows its alt text.
+    def judge(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src" and value.strip()[:4].lower() == "cid:":
+            value = images.get(unquote(value.strip()[4:]), "")
+        return _only_plain_urls(tag, attribute, value)
+
+    return judge
+
+
+def sanitize_html(raw: str, *, placeholders: bool = False,
+                  images: dict[str, str] | None = None) -> str:
     """Keep formatting, drop anything that could run script or phone home in a hidden way.
     With ``placeholders`` (a response template being stored) a link or image may also start
-    with a ``{{placeholder}}``."""
-    return nh3.clean(raw or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel=LINK_REL, strip_comments=True,
-                     attribute_filter=_urls_or_placeholders if placeholders
-                     else _only_plain_urls)
+    with a ``{{placeholder}}``; ``images`` maps an e-mail's Content-IDs to the same-site URLs
+    its ``cid:`` images are shown from."""
+    judge, schemes = _urls_or_placeholders if placeholders else _only_plain_urls, URL_SCHEMES
+    if images is not None:  # "cid:" passes nh3's scheme check to be judged here
+        judge, schemes = _inline_images(images), URL_SCHEMES | {"cid"}
+    return nh3.clean(raw or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=schemes,
+                     link_rel=LINK_REL, strip_comments=True, attribute_filter=judge)
 
 
 def normalize_text(text: str) -> str:

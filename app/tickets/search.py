@@ -11,28 +11,19 @@ which the ORM guard and RLS keep to the current tenant.
 import json
 import re
 
-from sqlalchemy import (
-    BigInteger,
-    Integer,
-    Select,
-    Text,
-    any_,
-    bindparam,
-    cast,
-    column,
-    func,
-    literal,
-    literal_column,
-    select,
-    text,
-    tuple_,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import aliased
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.tickets.models import Message, Ticket
-from app.tickets.rows import TicketRow, fetch
+from app.tickets.rows import TicketRow
+from app.tickets.search_steps import (
+    CANDIDATES,
+    EXPECTED,
+    SETTLE,
+    WINDOW_END,
+    Source,
+    matching,
+)
 from tenants import context
 
 # Keep a ticket's document well under PostgreSQL's 1 MB tsvector limit.
@@ -92,18 +83,12 @@ def matches(q: str):
     tenant_id = context.current_tenant_id()
     if tenant_id is None:
         return text("0 = 1")  # fail closed, like the ORM guard
-    if _dialect() == "postgresql":
-        ids = text("SELECT ticket_id FROM ticket_search WHERE tenant_id = :search_tenant AND "
-                   "document @@ (websearch_to_tsquery('english', :search_q) "
-                   "|| websearch_to_tsquery('russian', :search_q))")
-    else:
+    dialect = _dialect()
+    if dialect != "postgresql":
         q = fts5_query(q)
         if not q:
             return text("0 = 1")
-        ids = text("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search_q "
-                   "AND tenant_id = :search_tenant")
-    return Ticket.id.in_(ids.bindparams(search_q=q, search_tenant=tenant_id)
-                         .columns(column("ticket_id", Integer)))
+    return matching(dialect, search_q=q, search_tenant=tenant_id)
 
 
 # Searching newest-first is either "walk the newest tickets and test each" (cheap for
@@ -120,62 +105,14 @@ def matches(q: str):
 #     index by the tenant lexeme — and the newest of them are fetched by primary key;
 #   - words too common for that list (with filters that hide most matches) go on window by
 #     window.
+# Each step is a condition added to the list's own statement, which a ``Source`` runs (see
+# ``app.tickets.search_steps``).
 SEARCH_WINDOW = 5_000
 LARGE_TENANT = 20_000
 MAX_CANDIDATES = 20_000
 MAX_WINDOWS = 20
 _CHUNK = 500
-_TSQUERY = ("(websearch_to_tsquery('english', :search_q) "
-            "|| websearch_to_tsquery('russian', :search_q))")
-
-
-def without(stmt: Select, clause) -> Select:
-    """``stmt`` minus one of its WHERE conditions (no public API for that)."""
-    if clause is None or clause not in stmt._where_criteria:
-        return stmt
-    base = stmt._generate()
-    base._where_criteria = tuple(c for c in stmt._where_criteria if c is not clause)
-    return base
-
-
-def _document_matches(q: str):
-    """A condition on tickets: the ticket's own document matches ``q``. A scalar subquery,
-    which PostgreSQL evaluates row by row as the walk reaches each ticket (it never turns
-    one into a join or a scan of the GIN index). The query itself is parsed once (its own
-    subquery): a prepared statement's generic plan would otherwise parse it for every row."""
-    return text(f"(SELECT document @@ (SELECT {_TSQUERY}) FROM ticket_search WHERE "
-                f"tenant_id = :search_tenant AND ticket_id = tickets.id)").bindparams(
-        search_q=q, search_tenant=context.current_tenant_id())
-
-
-def _window(below: int | None) -> Select:
-    """The tenant's newest SEARCH_WINDOW ticket ids below ``below``, newest first. The row
-    comparison on (tenant_id, id) keeps the walk on the tenant's own index."""
-    walked = aliased(Ticket)
-    tenant = literal(context.current_tenant_id(), BigInteger)
-    bound = literal(below if below is not None else 2**62, BigInteger)
-    return (select(walked.id).where(tuple_(walked.tenant_id, walked.id) < tuple_(tenant, bound))
-            .order_by(walked.tenant_id.desc(), walked.id.desc()).limit(SEARCH_WINDOW))
-
-
-def _window_start(below: int | None):
-    """The lowest id of the window below ``below`` (NULL when no ticket is left)."""
-    ids = _window(below).subquery()
-    return select(func.min(ids.c.id)).scalar_subquery()
-
-
-def _window_end(below: int | None) -> int | None:
-    """Where the next window starts: the SEARCH_WINDOW-th id below ``below``, or None when
-    the window below ``below`` held the tenant's oldest ticket."""
-    return db.session.scalar(_window(below).offset(SEARCH_WINDOW - 1).limit(1))
-
-
-def _written(name: str, type_=Text):
-    """A value written into the statement rather than sent beside it. The plan of these steps
-    depends on the values (how rare the words are, how many ids): the driver prepares a
-    statement it has seen a few times, and a prepared statement's generic plan, made without
-    them, can scan an entire tenant (seconds instead of a millisecond)."""
-    return bindparam(name, type_=type_, literal_execute=True)
+_NO_BOUND = 2**62
 
 
 def _candidates(q: str, below: int | None) -> tuple[int, list[int]]:
@@ -187,29 +124,11 @@ def _candidates(q: str, below: int | None) -> tuple[int, list[int]]:
     travel as one comma-separated text (the driver converts an array element by element,
     which cost more than the query)."""
     tenant_id = context.current_tenant_id()
-    found = text(f"WITH found AS MATERIALIZED (SELECT ticket_id FROM ticket_search "
-                 f"WHERE tenant_id = :search_tenant AND ticket_id < :below AND document @@ "
-                 f"({_TSQUERY} && CAST(:tenant_lexeme AS tsquery)) "
-                 f"AND numnode({_TSQUERY}) > 0 LIMIT :cap) "
-                 f"SELECT (SELECT count(*) FROM found), (SELECT string_agg(CAST(ticket_id AS "
-                 f"text), ',' ORDER BY ticket_id DESC) FROM (SELECT ticket_id FROM found "
-                 f"ORDER BY ticket_id DESC LIMIT :chunk) AS newest)").bindparams(
-        _written("search_tenant", BigInteger), _written("below", BigInteger),
-        _written("search_q"), _written("tenant_lexeme"), _written("cap", Integer),
-        _written("chunk", Integer))
-    count, newest = db.session.execute(found, {
-        "search_tenant": tenant_id, "below": below if below is not None else 2**62,
+    count, newest = db.session.execute(CANDIDATES, {
+        "search_tenant": tenant_id, "below": below if below is not None else _NO_BOUND,
         "search_q": q, "tenant_lexeme": f"'__t{tenant_id}'", "cap": MAX_CANDIDATES + 1,
         "chunk": _CHUNK}).one()
     return count, [int(i) for i in newest.split(",")] if newest else []
-
-
-def _among(ids: list[int]):
-    """A condition on tickets: the id is one of ``ids`` (written into the statement as one
-    text value)."""
-    listed = func.string_to_array(bindparam("search_ids", ",".join(map(str, ids)), type_=Text,
-                                            literal_execute=True), literal_column("','"))
-    return Ticket.id == any_(cast(listed, ARRAY(BigInteger)))
 
 
 def _expected(q: str) -> float:
@@ -218,62 +137,67 @@ def _expected(q: str) -> float:
     newest tickets pays off only for words it expects in a page's worth of any window; rarer
     ones (an order number, several words at once) go to the GIN index first. The words are
     written into the statement so that they, not a generic guess, are estimated."""
-    plan = db.session.execute(text(
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM ticket_search WHERE document @@ "
-        f"({_TSQUERY} && CAST(:tenant_lexeme AS tsquery))").bindparams(
-        _written("search_q"), _written("tenant_lexeme")),
-        {"search_q": q, "tenant_lexeme": f"'__t{context.current_tenant_id()}'"}).scalar()
+    plan = db.session.execute(EXPECTED, {
+        "search_q": q, "tenant_lexeme": f"'__t{context.current_tenant_id()}'"}).scalar()
     plan = plan if isinstance(plan, list) else json.loads(plan)
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _walk(base: Select, q: str, rows: list, below: int | None, want: int,
+def _window_end(values: dict) -> int | None:
+    """Where the next window starts: the SEARCH_WINDOW-th id below ``window_below``, or
+    None when the window held the tenant's oldest ticket. The tenant is named in the
+    statement, which runs as it is on the session's connection."""
+    return db.session.connection().execute(
+        WINDOW_END, {**values, "window_last": SEARCH_WINDOW - 1}).scalar()
+
+
+def _walk(source: Source, values: dict, rows: list, below: int | None, want: int,
           windows: int) -> tuple[int | None, bool]:
     """Walk up to ``windows`` windows of newest tickets, adding the matching tickets of
-    ``base`` to ``rows``; returns (where it stopped, done)."""
+    the source to ``rows``; returns (where it stopped, done)."""
     for _ in range(windows):
-        window = base.where(Ticket.id >= _window_start(below), _document_matches(q))
-        if below is not None:
-            window = window.where(Ticket.id < below)
-        rows += fetch(window, limit=want - len(rows))
+        values["window_below"] = below if below is not None else _NO_BOUND
+        rows += source.rows("window", below=below, limit=want - len(rows), values=values)
         if len(rows) >= want:
             return below, True
-        end = _window_end(below)
+        end = _window_end(values)
         if end is None:  # that window reached the tenant's oldest ticket
             return below, True
         below = end
     return below, False
 
 
-def search_rows(stmt: Select, q: str, clause, *, cursor: int | None,
+def search_rows(source: Source, q: str, *, cursor: int | None,
                 want: int) -> list[TicketRow]:
-    """Up to ``want`` tickets of ``stmt`` (which holds the search ``clause`` and the cursor),
-    newest first, in bounded steps however common or rare the words are."""
+    """Up to ``want`` tickets of ``source`` matching ``q`` below ``cursor`` (which the
+    source's statement holds), newest first, in bounded steps however common or rare the
+    words are."""
+    tenant_id = context.current_tenant_id()
+    if tenant_id is None:
+        return []  # fail closed, like the ORM guard
+    values = {"search_q": q, "search_tenant": tenant_id, "window": SEARCH_WINDOW}
     if _dialect() != "postgresql":
-        return fetch(stmt, limit=want)
-    # Every step is small: parallel workers and JIT compilation cost more to start (tens of
-    # milliseconds for JIT, which a generic plan's estimate of a whole tenant can trigger)
-    # than they save. For the rest of this transaction.
-    db.session.execute(text("SELECT set_config('max_parallel_workers_per_gather', '0', true), "
-                            "set_config('jit', 'off', true)"))
-    base = without(stmt, clause)
+        values["search_q"] = fts5_query(q)
+        if not values["search_q"]:
+            return []
+        return source.rows("matches", below=None, limit=want, values=values)
+    size = db.session.execute(SETTLE, {"search_tenant": tenant_id}).scalar() or 0
     rows: list[TicketRow] = []
     below = cursor
-    size = db.session.scalar(select(func.max(Ticket.number))) or 0
     if size > LARGE_TENANT and _expected(q) * SEARCH_WINDOW >= want * size:
-        below, done = _walk(base, q, rows, below, want, windows=1)
+        below, done = _walk(source, values, rows, below, want, windows=1)
         if done:
             return rows
     count, newest = _candidates(q, below)
     if count <= MAX_CANDIDATES:
         while newest:
-            rows += fetch(base.where(_among(newest)), limit=want - len(rows))
+            rows += source.rows("among", below=None, limit=want - len(rows),
+                                values={**values, "search_ids": ",".join(map(str, newest))})
             if len(rows) >= want or len(newest) < _CHUNK:
                 break
             _count, newest = _candidates(q, newest[-1])
         return rows
-    below, done = _walk(base, q, rows, below, want, windows=MAX_WINDOWS)
+    below, done = _walk(source, values, rows, below, want, windows=MAX_WINDOWS)
     if not done:  # a very common word that the filters nearly all hide: scan on
-        rest = stmt if below is None else stmt.where(Ticket.id < below)
-        rows += fetch(rest, limit=want - len(rows))
+        rows += source.rows("matches", below=below, limit=want - len(rows), values=values)
     return rows

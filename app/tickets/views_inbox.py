@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from app.db_types import utcnow
 from app.tickets.constants import PAUSED_STATUSES, PRIORITIES, STATUSES, TYPES
-from app.tickets.display import ACTIVE, NEAR, near_breach
-from app.tickets.listing import page, ticket_query
-from app.tickets.models import Ticket
+from app.tickets.display import ACTIVE, NEAR
+from app.tickets.listing import list_tickets
 from app.tickets.views_base import my_department_ids
 from app.ui import int_or_none
 
@@ -21,7 +21,7 @@ FILTERS = ("status", "priority", "type", "department_id", "assignee_id", "tag", 
 class View:
     key: str
     label: object
-    # Arguments for ticket_query; "me" is replaced by the current staff member's id.
+    # Arguments for list_tickets; "me" is replaced by the current staff member's id.
     defaults: dict
     active_only: bool = True  # show only active statuses unless a status is picked
 
@@ -80,9 +80,8 @@ def inbox_page(staff, *, view: View, filters: dict, q: str, cursor: int | None,
         arguments["q"] = q
     elif view.active_only and "status" not in filters:
         arguments["status"] = ACTIVE
-    stmt = ticket_query(staff, **arguments)
     if view.key == "departments":
-        stmt = stmt.where(Ticket.department_id.in_(my_department_ids() or [-1]))
+        arguments["department_ids"] = my_department_ids() or [-1]
     elif view.key == "breach":
-        stmt = near_breach(stmt, NEAR)
-    return page(stmt, cursor=cursor, limit=limit)
+        arguments["due_by"] = utcnow() + NEAR
+    return list_tickets(staff, cursor=cursor, limit=limit, **arguments)

@@ -49,19 +49,27 @@ def _columns(model, skip: set) -> list:
 
 
 @cache
-def _statement(index: bool = True, companions: tuple = ()):
-    """The one statement for ``index`` (write the search document) and the companions'
-    shapes (built once per shape; SQLAlchemy caches its compiled form)."""
+def _statement(index: bool = True, companions: tuple = (), reserved: bool = False):
+    """The one statement for ``index`` (write the search document), the companions'
+    shapes and ``reserved`` (the id and number were reserved beforehand from the same
+    sequence and counter: they are parameters) — built once per shape; SQLAlchemy caches
+    its compiled form."""
     counters = ticket_counters.c
-    number = (pg_insert(ticket_counters).values(tenant_id=bindparam("tenant_id"), last_number=1)
-              .on_conflict_do_update(index_elements=[counters.tenant_id],
-                                     set_={"last_number": counters.last_number + 1})
-              .returning(counters.last_number).cte("new_number"))
     tickets, messages = Ticket.__table__, Message.__table__
+    given = []
+    if reserved:
+        number = bindparam("number", type_=counters.last_number.type)
+        given = [bindparam("id", type_=tickets.c.id.type)]
+    else:
+        number = (pg_insert(ticket_counters)
+                  .values(tenant_id=bindparam("tenant_id"), last_number=1)
+                  .on_conflict_do_update(index_elements=[counters.tenant_id],
+                                         set_={"last_number": counters.last_number + 1})
+                  .returning(counters.last_number).cte("new_number")).c.last_number
     ticket_columns = _columns(Ticket, _TICKET_SET_HERE)
     ticket = (insert(tickets).from_select(
-        ["number", *[c.name for c in ticket_columns]],
-        select(number.c.last_number,
+        ["id"] * bool(given) + ["number", *[c.name for c in ticket_columns]],
+        select(*given, number,
                *[bindparam(f"t_{c.key}", type_=c.type) for c in ticket_columns]))
         .returning(tickets.c.id, tickets.c.number, tickets.c.tenant_id, tickets.c.subject,
                    tickets.c.customer_id)
@@ -124,8 +132,11 @@ def write_new_ticket(ticket: Ticket, message: Message, *, companions: tuple = ()
         ticket.tenant_id = tenant_id
     if message.tenant_id is None:
         message.tenant_id = tenant_id
+    # Reserved beforehand (the widget's lean intake): the id and number are given.
+    reserved = ticket.id is not None and ticket.number is not None
     if db.session.get_bind().dialect.name != "postgresql":
-        ticket.number = next_ticket_number(tenant_id)
+        if not reserved:
+            ticket.number = next_ticket_number(tenant_id)
         message.ticket = ticket
         db.session.add_all((ticket, message))
         db.session.flush()
@@ -137,12 +148,15 @@ def write_new_ticket(ticket: Ticket, message: Message, *, companions: tuple = ()
             search.reindex(ticket)
         return
     params = {"tenant_id": tenant_id}
+    if reserved:
+        params.update(id=ticket.id, number=ticket.number)
     params.update({f"t_{key}": value for key, value in _complete(ticket, _TICKET_SET_HERE).items()})
     params.update({f"m_{key}": value
                    for key, value in _complete(message, _MESSAGE_SET_HERE).items()})
     for n, companion in enumerate(companions):
         params.update({f"c{n}_{name}": value for name, value in companion.values.items()})
-    statement = _statement(index, tuple(companion.shape for companion in companions))
+    statement = _statement(index, tuple(companion.shape for companion in companions),
+                           reserved)
     # On the connection: a Core statement, nothing pending needs flushing before it.
     row = db.session.connection().execute(statement, params).one()
     ticket.id, ticket.number = row.id, row.number

@@ -1,4 +1,6 @@
-"""A visitor's request through the widget: checked against the tenant's form (every problem
+"""A visitor's request through the widget — the full path, taken by requests with files and
+by the embedded default (a request without files takes ``app.widget.lean``, which checks it
+with ``check_fields`` here): checked against the tenant's form (every problem
 at once, per field, in the visitor's language), then registered through the one
 ``register_ticket`` (the requester, routing, the stop lists, the quota with deferral, SLA,
 the number, the ticket with its message, files and portal link — in the agents' inbox when
@@ -51,7 +53,7 @@ def _required_message(name: str) -> str:
             "attachments": _("Attach a file.")}.get(name, _("Fill in this field."))
 
 
-def _check(fields: list[dict], submission: Submission) -> tuple[dict, dict]:
+def check_fields(fields: list[dict], submission: Submission) -> tuple[dict, dict]:
     """(clean values, problems by field name) — every field is looked at."""
     values, problems = {}, {}
     for item in fields:
@@ -98,7 +100,7 @@ def _key(item: dict) -> str:
     return f"fields.{item['name']}" if item.get("custom") else item["name"]
 
 
-def _widget_names(exc: ServiceError) -> dict:
+def widget_names(exc: ServiceError) -> dict:
     """The ticket desk's field names as the widget's form calls them."""
     renamed = {}
     for key, message in exc.fields.items():
@@ -115,7 +117,7 @@ def receive(*, submission: Submission, language: str) -> Received:
         return Received(None)
     widget = current_widget()
     fields = form_fields(widget)
-    values, problems = _check(fields, submission)
+    values, problems = check_fields(fields, submission)
     if problems:
         raise ValidationFailed(_("Some fields need your attention."), fields=problems)
     link = new_ticket_link()
@@ -132,6 +134,6 @@ def receive(*, submission: Submission, language: str) -> Received:
     except ServiceError as exc:
         if exc.status not in (413, 422):
             raise
-        exc.fields = _widget_names(exc)
+        exc.fields = widget_names(exc)
         raise
     return Received(new.ticket, new_ticket_url(new.ticket, link))

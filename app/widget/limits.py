@@ -10,6 +10,7 @@ request through: a visitor's request is worth more than a counter.
 import logging
 import math
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app, request
@@ -28,27 +29,53 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((item.amount, item.get_expiry()) for item in parse_many(text))
 
 
-def check_intake(widget_key: str) -> None:
-    """Count this request against both limits; raise RateLimited over either."""
+@dataclass(frozen=True)
+class Counted:
+    """A request counted: ``retry_after`` (seconds) when it is over a limit, and the values
+    of the keys read in the same round trip (None: Redis did not answer)."""
+
+    retry_after: int | None = None
+    read: tuple | None = None
+
+
+def count_intake(widget_key: str, *, read: tuple[str, ...] = ()) -> Counted:
+    """Count this request against both limits, and read the Redis keys ``read`` in the same
+    round trip (the request's other Redis reads: one trip for all)."""
     config = current_app.config
-    if not config.get("RATELIMIT_ENABLED", True):
-        return
+    enabled = config.get("RATELIMIT_ENABLED", True)
+    if not enabled and not read:
+        return Counted()
     now = time.time()
     counted = []
     pipe = current_app.extensions["redis"].pipeline(transaction=False)
-    for who, setting in ((f"ip:{request.remote_addr}", "WIDGET_RATE_LIMIT"),
-                         (f"key:{widget_key}", "WIDGET_KEY_RATE_LIMIT")):
-        for amount, seconds in _windows(config[setting]):
-            name = f"{PREFIX}:{who}:{amount}/{seconds}:{int(now // seconds)}"
-            pipe.incr(name)
-            pipe.expire(name, seconds + 1)
-            counted.append((amount, seconds))
+    if enabled:
+        for who, setting in ((f"ip:{request.remote_addr}", "WIDGET_RATE_LIMIT"),
+                             (f"key:{widget_key}", "WIDGET_KEY_RATE_LIMIT")):
+            for amount, seconds in _windows(config[setting]):
+                name = f"{PREFIX}:{who}:{amount}/{seconds}:{int(now // seconds)}"
+                pipe.incr(name)
+                pipe.expire(name, seconds + 1)
+                counted.append((amount, seconds))
+    if read:
+        pipe.mget(read)
     try:
         replies = pipe.execute()
     except RedisError:
         log.warning("widget rate limits unavailable; request let through", exc_info=True)
-        return
+        return Counted()
+    values = tuple(replies.pop()) if read else ()
     waits = [seconds - now % seconds for (amount, seconds), count
              in zip(counted, replies[::2], strict=True) if count > amount]
-    if waits:
-        raise RateLimited(retry_after=max(1, math.ceil(max(waits))))
+    retry_after = max(1, math.ceil(max(waits))) if waits else None
+    return Counted(retry_after, values)
+
+
+def refuse_over(counted: Counted) -> None:
+    """Raise RateLimited when ``counted`` went over a limit."""
+    if counted.retry_after:
+        raise RateLimited(retry_after=counted.retry_after)
+
+
+def check_intake(widget_key: str) -> None:
+    """Count this request against both limits; raise RateLimited over either."""
+    refuse_over(count_intake(widget_key))

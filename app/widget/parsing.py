@@ -19,13 +19,14 @@ OWN_FIELDS = ("name", "email", "subject", "body", "department_id")
 MULTIPART_ROOM = 256 * 1024  # the form's text and the parts' headers
 
 
-def _check_size() -> None:
-    rules = get_settings("attachments")
-    limit = int(rules["max_file_bytes"])
-    most = min(limit * int(rules["max_files"]) + MULTIPART_ROOM,
+def _check_size(rules: tuple[int, int] | None) -> None:
+    if rules is None:
+        stored = get_settings("attachments")
+        rules = int(stored["max_file_bytes"]), int(stored["max_files"])
+    limit, count = rules
+    most = min(limit * count + MULTIPART_ROOM,
                current_app.config.get("MAX_CONTENT_LENGTH") or limit)
     if request.content_length and request.content_length > most:
-        count = int(rules["max_files"])
         message = ngettext("The files are too large: at most %(num)d file of %(limit)s.",
                            "The files are too large: at most %(num)d files of %(limit)s each.",
                            count, limit=human_size(limit))
@@ -81,8 +82,10 @@ def _from_form() -> Submission:
                       honeypot=form.get("website", ""))
 
 
-def submission_from_request() -> Submission:
-    _check_size()
+def submission_from_request(attachment_rules: tuple[int, int] | None = None) -> Submission:
+    """The request's submission; ``attachment_rules`` (largest file, most files) when the
+    caller has them at hand, else they are read."""
+    _check_size(attachment_rules)
     if request.is_json:
         return _from_json()
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):

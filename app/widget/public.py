@@ -12,16 +12,17 @@ from functools import wraps
 from flask import Blueprint, current_app, g, jsonify, make_response, request
 from flask_babel import force_locale
 
+from app import settings_cache
 from app.api.core import error_payload
 from app.errors import Forbidden, NotFound, ServiceError
 from app.extensions import db, limiter
 from app.languages import LANGUAGES
-from app.widget import articles, cors, limits
+from app.widget import articles, cors, lean, limits, tenant_keys
 from app.widget.form import public_config
 from app.widget.intake import receive
 from app.widget.parsing import submission_from_request
 from app.widget.settings import current_widget
-from tenants.resolve import current_tenant, enter_tenant_for
+from tenants.resolve import current_tenant
 
 bp = Blueprint("widget", __name__, url_prefix="/widget/<key>")
 
@@ -43,11 +44,18 @@ def _give_key(endpoint, values):
 
 @bp.before_request
 def _enter_tenant():
-    """The key's tenant (found and entered in one statement), then the origin: nothing is
-    read for a page not allowed."""
-    if enter_tenant_for("tenant_by_widget_key", g.get("widget_key") or "") is None:
+    """The key's tenant (remembered by the process, else found and entered in one
+    statement), then the origin: nothing is read for a page not allowed. A request is
+    counted against the rate limits in the round trip that reads the settings' versions
+    (its only Redis round trip before the answer)."""
+    tenant_id = tenant_keys.enter_by_key(g.get("widget_key") or "")
+    if tenant_id is None:
         raise NotFound()
-    g.tenant = current_tenant()
+    if request.endpoint == "widget.tickets" and request.method == "POST":
+        g.intake_counted = limits.count_intake(g.widget_key,
+                                               read=settings_cache.version_keys(tenant_id))
+        if g.intake_counted.read:
+            settings_cache.versions_read(tenant_id, *g.intake_counted.read)
     origin = request.headers.get("Origin")
     if not cors.origin_allowed(origin, current_widget().allowed_origins):
         raise Forbidden()
@@ -63,13 +71,19 @@ def _cors(response):
 
 
 def visitor_language() -> str:
+    if "visitor_language" not in g:
+        g.visitor_language = _visitor_language()
+    return g.visitor_language
+
+
+def _visitor_language() -> str:
     asked = request.args.get("language")
     if asked in LANGUAGES:
         return asked
     chosen = current_widget().language
     if chosen:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES) or g.tenant.language
+    return request.accept_languages.best_match(LANGUAGES) or lean.tenant_language()
 
 
 def widget_view(fn):
@@ -96,17 +110,35 @@ def widget_view(fn):
 @limiter.limit(lambda: _limit("WIDGET_READ_RATE_LIMIT"))
 @widget_view
 def config():
-    response = jsonify(public_config(g.tenant))
+    response = jsonify(public_config(_company()))
     response.cache_control.max_age = 60  # a changed form reaches visitors within a minute
     return response
+
+
+def _company():
+    """The key's company (its row); a company deleted since its key was remembered is a
+    404, and the key is looked up again next time."""
+    tenant = current_tenant()
+    if tenant is None:
+        tenant_keys.forget(g.get("widget_key") or "")
+        raise NotFound()
+    return tenant
 
 
 @bp.post("/tickets")
 @limiter.exempt  # both of its limits are counted in one round trip (app.widget.limits)
 @widget_view
 def tickets():
-    limits.check_intake(g.widget_key)
-    received = receive(submission=submission_from_request(), language=visitor_language())
+    """A JSON request is stored in one statement and made a ticket right after the commit
+    (``app.widget.lean``); one with files takes the full path (``app.widget.intake``)."""
+    limits.refuse_over(g.intake_counted)
+    submission = submission_from_request(lean.intake_form().attachment_rules)
+    if lean.available(submission):
+        stored = lean.receive(submission=submission, language=visitor_language(),
+                              widget_key=g.widget_key)
+        return jsonify({"number": stored.number, "status_url": stored.status_url,
+                        "deferred": stored.deferred}), 201
+    received = receive(submission=submission, language=visitor_language())
     ticket = received.ticket
     return jsonify({"number": ticket.number if ticket else None,
                     "status_url": received.status_url,
@@ -117,7 +149,7 @@ def tickets():
 @limiter.limit(lambda: _limit("WIDGET_READ_RATE_LIMIT"))
 @widget_view
 def suggest():
-    found = articles.suggestions(g.tenant.id, request.args.get("q", ""), visitor_language())
+    found = articles.suggestions(_company().id, request.args.get("q", ""), visitor_language())
     return jsonify({"articles": found})
 
 
@@ -125,7 +157,7 @@ def suggest():
 @limiter.limit(lambda: _limit("WIDGET_READ_RATE_LIMIT"))
 @widget_view
 def article(article_id: int):
-    return jsonify(articles.open_article(g.tenant.id, article_id))
+    return jsonify(articles.open_article(_company().id, article_id))
 
 
 @bp.post("/beacon")
@@ -140,5 +172,5 @@ def beacon():
     except (UnicodeDecodeError, ValueError):
         data = {}
     if isinstance(data, dict) and data.get("deflected") is True:
-        articles.session_deflected(g.tenant.id, str(data.get("session") or ""))
+        articles.session_deflected(_company().id, str(data.get("session") or ""))
     return "", 204

@@ -13,10 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TEST_DATABASE_NAME", os.environ.get("BENCH_DATABASE",
-                                                           "helpdesk_bench_gmail"))
-os.environ.setdefault("TEST_REDIS_URL", os.environ.get("BENCH_REDIS_URL",
-                                                       "redis://127.0.0.1:6379/12"))
+# The benchmark empties its database and its Redis: never the tests' (TEST_* are replaced).
+os.environ["TEST_DATABASE_NAME"] = os.environ.get("BENCH_DATABASE", "helpdesk_bench_gmail")
+os.environ["TEST_REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"  # the fake's plain-http token address
 
 import requests  # noqa: E402
@@ -114,3 +113,26 @@ class RemoteFake:
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
+
+
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU (user + system) process ``pid`` has used."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving ``database`` now (by pid)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                title = cmdline.read().decode(errors="replace")
+            if title.startswith("postgres: ") and f" {database} " in title:
+                out[int(entry)] = process_cpu(int(entry))
+        except OSError:
+            continue
+    return out

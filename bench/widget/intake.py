@@ -20,10 +20,14 @@
   environment: what the app's own per-request work (hooks, locale, limiter, headers, logs)
   leaves of the floor's throughput before the intake does anything.
 
-Requests are registered in the request and completed by a job after the commit (see
-app/tickets/creation.py); no worker runs during the timed runs, so the completions wait in
-the queue. After the runs, one worker process (``flask worker --burst``) completes them and
-the summary prints how many it completed per second (the worker's side of the cost).
+A JSON request is stored in the request with its number (one statement, app/widget/lean.py)
+and made a ticket by a job right after the commit (app/widget/registration.py); no worker
+runs during the timed runs, so the stored requests wait (a timed run counts a request as
+made once it is stored: ``widget_requests`` plus ``tickets``). After the runs, one worker
+process (``flask worker --burst``) makes their tickets and the summary prints how many it
+made per second (the worker's side of the cost); then a run with a worker beside the server,
+and requests at a steady rate timed from their answer to their ticket in the inbox (the
+drain's lag): see drain.py.
 
 Before the timed runs, one request goes to every tenant (the first pass: each tenant's
 settings are read from the database then, and shared through Redis with every worker after
@@ -42,7 +46,6 @@ import argparse
 import gzip
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -55,6 +58,7 @@ os.environ.setdefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 sys.path.insert(0, str(HERE.parent / "api"))
 sys.path.insert(0, str(HERE))
 
+import drain  # noqa: E402
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 from apps import create_databases, drop_databases, floor, post_ticket, start, stop  # noqa: E402
@@ -67,7 +71,6 @@ from common import (  # noqa: E402
     REDIS_URL,
     ROOT,
     RUNS,
-    WORK,
     WORKERS,
     admin,
 )
@@ -93,12 +96,16 @@ from widget_load import (  # noqa: E402
 )
 
 
-def counting_pass(target, monitor, log, by_database: bool, send) -> dict:
-    """Untimed: statements, transactions and inserted rows per request over COUNT requests."""
+def counting_pass(target, monitor, log, by_database: bool, send, warm: int = 0) -> dict:
+    """Untimed: statements, transactions and inserted rows per request over COUNT requests
+    (``warm``: each of their tenants gets that many requests before, so that both workers
+    have met it, as in the timed runs; they are not counted)."""
     set_log_statement(target.database, True)
     try:
         start(target)
         send("first", 0)
+        for n in range(COUNT * warm):
+            send("warm", n % COUNT)
         time.sleep(11)  # an idle backend publishes its counters within 10 s
         before = database_stats(monitor, target.database)
         offset = log.stat().st_size if log else 0
@@ -135,31 +142,6 @@ def timed_run(target, monitor, rows_conn, run, tag: str) -> dict:
           f"{figures['db_cpu']:4.1f} ms/request  ({made} rows{note})")
     target.runs.append(figures)
     return figures
-
-
-def drain_completions(target, rows_conn) -> None:
-    """One worker process completes what the timed runs registered: how long until no
-    completion waits (its letters, queued by the completions, are left unsent)."""
-    def waiting() -> int:
-        return rows_conn.execute("SELECT count(*) FROM ticket_completions").fetchone()[0]
-
-    pending = waiting()
-    env = {**target.env, "INSTANCE_PATH": str(WORK / "instance")}  # letters stay out of git
-    started = time.monotonic()
-    worker = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker",
-                               "--burst"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        while waiting() and worker.poll() is None and time.monotonic() - started < 600:
-            time.sleep(0.5)
-        seconds = time.monotonic() - started
-    finally:
-        worker.terminate()
-        worker.wait()
-    left = waiting()
-    print(f"completions: {pending} waited after the runs; one worker (its start included) "
-          f"completed {pending - left} in {seconds:.1f} s "
-          f"({(pending - left) / seconds:.1f}/s), {left} left")
 
 
 def median(target, key: str) -> float:
@@ -233,6 +215,7 @@ def main() -> None:
         widget.env.update(SIGNUP_RATE_LIMIT=UNLIMITED, WIDGET_RATE_LIMIT=UNLIMITED,
                           WIDGET_KEY_RATE_LIMIT=UNLIMITED, WIDGET_READ_RATE_LIMIT=UNLIMITED)
         widget.title, bare.title = "widget", "floor"
+        widget.table = drain.STORED
         widget.keys = ceiling.keys = sign_up_tenants(widget, TENANTS)
         start(widget)
         try:
@@ -242,7 +225,7 @@ def main() -> None:
             stop(widget)
         print(f"counting statements over {COUNT} requests per app …")
         widget.counts = counting_pass(widget, monitor, log, by_database,
-                                      lambda tag, n: intake(widget, tag, n))
+                                      lambda tag, n: intake(widget, tag, n), warm=6)
         bare.counts = counting_pass(bare, monitor, log, by_database,
                                     lambda tag, n: post_ticket(bare, tag, n))
         runs = {"widget": lambda tag: widget_wrk(widget, tag, DURATION),
@@ -256,15 +239,21 @@ def main() -> None:
         for number in range(1, RUNS + 1):
             for target, rows_conn in zip(targets, rows_conns, strict=True):
                 timed_run(target, monitor, rows_conn, runs[target.title], f"run{number}")
+        report(widget, bare, ceiling)
+        print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        for target in targets:
+            stop(target)
+        drain.drain_all(widget, rows_conns[0])
         total, deferred, spam = rows_conns[0].execute(
             "SELECT count(*), count(*) FILTER (WHERE deferred), count(*) FILTER (WHERE spam)"
             " FROM tickets").fetchone()
-        report(widget, bare, ceiling)
         print(f"widget: {total} tickets in {len(widget.keys)} tenants, {deferred} deferred, "
-              f"{spam} spam; load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for target in targets:
-            stop(target)
-        drain_completions(widget, rows_conns[0])
+              f"{spam} spam")
+        start(widget)
+        drain.run_with_worker(widget, lambda: timed_run(widget, monitor, rows_conns[0],
+                                                        runs["widget"], "worker"))
+        drain.paced_lag(widget)
+        stop(widget)
     finally:
         for target in targets:
             stop(target)

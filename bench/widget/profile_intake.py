@@ -68,15 +68,16 @@ def main() -> None:
         target = widget_app()
         keys = sign_up_tenants(target, TENANTS)
         app = build(target)
-        from sqlalchemy import event
-
-        from app.extensions import db
         client = app.test_client()
         statements = []
-        with app.app_context():
-            for engine in {db.engine, *db.engines.values()}:
-                event.listen(engine, "before_cursor_execute",
-                             lambda *a: statements.append(a[2]))
+        # Counted at the driver: the ORM's statements and those sent on the driver alone.
+        execute = psycopg.Cursor.execute
+
+        def counted(cursor, query, *args, **kwargs):
+            statements.append(query if isinstance(query, str) else repr(query))
+            return execute(cursor, query, *args, **kwargs)
+
+        psycopg.Cursor.execute = counted
 
         def post(n: int) -> None:
             key = keys[n % len(keys)]

@@ -5,6 +5,7 @@ a guess among the Cyrillic code pages by letter frequencies, and Latin-1 last: i
 fails, so a letter is always imported with what could be read.
 """
 import codecs
+import re
 
 ALIASES = {
     "win-1251": "cp1251", "windows1251": "cp1251", "cp-1251": "cp1251", "x-cp1251": "cp1251",
@@ -12,6 +13,7 @@ ALIASES = {
     "utf8": "utf-8", "x-utf8": "utf-8", "unicode-1-1-utf-8": "utf-8", "ks_c_5601-1987": "cp949",
     "x-mac-cyrillic": "mac_cyrillic", "gb2312": "gb18030", "gbk": "gb18030",
 }
+_SURROGATE = re.compile("[\udc80-\udcff]")  # an undecodable byte, as the email package keeps it
 UNKNOWN = {"", "unknown-8bit", "x-unknown", "unknown", "default", "us-ascii-unknown"}
 
 
@@ -59,7 +61,7 @@ def decode(data: bytes, charset: str | None = None) -> str:
 def clean(text: str) -> str:
     """Text a database stores: lone surrogates (undecodable header bytes kept by the email
     package) decoded as bytes, NUL characters dropped."""
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if _SURROGATE.search(text):
         try:
             text = decode(text.encode("utf-8", "surrogateescape"))
         except UnicodeEncodeError:  # other lone surrogates too: replaced below

@@ -2,8 +2,9 @@
 
 ``build('gmail', 'v1', static_discovery=True, client_options={'api_endpoint': …})`` points
 the client at ``GMAIL_API_ENDPOINT`` (Google's by default, a local fake in tests). Batches
-need their own address: ``BatchHttpRequest(batch_uri=endpoint + '/batch/gmail/v1')``, or
-they would still go to Google's host.
+need their own address: ``Batch(batch_uri=endpoint + '/batch/gmail/v1')`` (the library's
+``BatchHttpRequest``, its wire text written by hand: see ``batch``), or they would still go
+to Google's host.
 
 Google's refusals are sorted here: ``Retryable`` (429, 5xx, a rate-limit 403, timeouts and
 dropped connections — try again later), ``HistoryExpired`` (404 from history.list: the
@@ -21,8 +22,8 @@ from flask import current_app
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
-from googleapiclient.http import BatchHttpRequest
 
+from integrations.gmail.batch import Batch
 from integrations.gmail.oauth import DeadToken, is_dead
 
 GOOGLE_ENDPOINT = "https://gmail.googleapis.com"
@@ -88,7 +89,7 @@ class Fetched:
     error: BaseException | None = None
 
 
-_RESOURCES: dict[str, tuple] = {}  # endpoint -> (users, messages, history), per process
+_RESOURCES: dict[str, tuple] = {}  # endpoint -> (users, messages, history, labels)
 
 
 def _resources() -> tuple:
@@ -101,7 +102,7 @@ def _resources() -> tuple:
                         static_discovery=True, cache_discovery=False,
                         client_options={"api_endpoint": where})
         users = service.users()
-        _RESOURCES[where] = (users, users.messages(), users.history())
+        _RESOURCES[where] = (users, users.messages(), users.history(), users.labels())
     return _RESOURCES[where]
 
 
@@ -112,7 +113,7 @@ class Gmail:
         self.credentials = credentials
         self.http = google_auth_httplib2.AuthorizedHttp(
             credentials, http=httplib2.Http(timeout=TIMEOUT))
-        self.users, self.messages, self.history_api = _resources()
+        self.users, self.messages, self.history_api, self.labels_api = _resources()
 
     def _run(self, request):
         try:
@@ -173,7 +174,7 @@ class Gmail:
                                           tuple(response.get("labelIds", [])),
                                           str(response.get("historyId", "")))
 
-            batch = BatchHttpRequest(callback=keep, batch_uri=endpoint() + "/batch/gmail/v1")
+            batch = Batch(callback=keep, batch_uri=endpoint() + "/batch/gmail/v1")
             for gmail_id in chunk:
                 request = self.messages.get(userId="me", id=gmail_id, format="raw")
                 request.http = self.http  # its part carries this mailbox's credentials
@@ -203,3 +204,20 @@ class Gmail:
         return self._run(self.messages.modify(
             userId="me", id=gmail_id, body={"addLabelIds": list(add),
                                             "removeLabelIds": list(remove)}))
+
+    def labels(self) -> list[dict]:
+        """labels.list: the mailbox's labels, ``[{id, name, type}, …]``."""
+        return self._run(self.labels_api.list(userId="me")).get("labels", [])
+
+    def create_label(self, name: str) -> dict:
+        """labels.create of a user label shown in the label list: ``{id, name, …}``."""
+        return self._run(self.labels_api.create(userId="me", body={
+            "name": name, "labelListVisibility": "labelShow",
+            "messageListVisibility": "show"}))
+
+    def batch_modify(self, ids: list[str], *, add: list[str] = (),
+                     remove: list[str] = ()) -> None:
+        """messages.batchModify: labels added to and removed from up to 1,000 messages in
+        one call."""
+        self._run(self.messages.batchModify(userId="me", body={
+            "ids": list(ids), "addLabelIds": list(add), "removeLabelIds": list(remove)}))

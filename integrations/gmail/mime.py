@@ -1,9 +1,10 @@
 """A raw letter read into what a ticket needs: addresses, subject, threading headers, the
 text (and HTML) body, and the files — whatever shape or charset it arrives in.
 
-``parse`` never raises. It reads with the email package's modern policy and falls back to
-the old one (compat32) for what the modern one refuses; headers are decoded by hand
-(RFC 2047, raw 8-bit in any charset); every part's body is decoded with ``charsets``.
+``parse`` never raises. It reads with the email package's lenient compat32 policy, not the
+modern one: headers are decoded here by hand anyway (RFC 2047, raw 8-bit in any charset),
+and the modern policy's header objects, built again on every lookup, cost several times
+the rest of the parse. Every part's body is decoded with ``charsets``.
 Deep nesting and huge part counts are cut off (and noted in ``problems``), attachments
 are kept as they are (never unpacked, so a zip bomb stays a small file).
 """
@@ -24,6 +25,10 @@ MAX_HEADER = 2000  # characters kept of a header value (subjects are cut further
 MAX_REFERENCES = 50
 _MSGID = re.compile(r"<[^<>\s]{1,250}>")
 _SPACE = re.compile(r"\s+")
+# One address, plain ASCII: "Name <local@domain>" or "local@domain", nothing to decode.
+_ADDRESS = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_PLAIN_ADDRESS = re.compile(
+    rf"[ \t]*(?:([A-Za-z0-9 .'_-]*?)[ \t]*<({_ADDRESS})>|({_ADDRESS}))[ \t]*")
 # The headers the skip rules and threading read, lower case.
 KEPT_HEADERS = ("auto-submitted", "precedence", "x-autoreply", "x-autorespond",
                 "x-auto-response-suppress", "x-failed-recipients", "list-id",
@@ -36,6 +41,7 @@ class File:
     content_type: str
     data: bytes
     inline: bool = False
+    content_id: str = ""  # without its angle brackets: what an HTML body's "cid:" names
 
 
 @dataclass
@@ -93,7 +99,16 @@ def _raw_headers(message: Message) -> list[tuple[str, str]]:
 
 def _addresses(raw: str) -> list[tuple[str, str]]:
     """(name, address) pairs of a raw header; names decoded after splitting, so a comma
-    inside an encoded name does not split it."""
+    inside an encoded name does not split it. The common plain shapes (``Name <a@b>``,
+    ``a@b``) are read directly: the email package's address parser costs more than the
+    rest of a letter's headers."""
+    if not raw or not raw.strip():
+        return []
+    plain = _PLAIN_ADDRESS.fullmatch(raw)
+    if plain is not None:
+        address = (plain.group(2) or plain.group(3)).lower()
+        if len(address) <= 254:
+            return [(_SPACE.sub(" ", plain.group(1) or "").strip()[:200], address)]
     try:
         pairs = getaddresses([_SPACE.sub(" ", raw or "")[:MAX_HEADER * 5]])
     except Exception:
@@ -225,8 +240,17 @@ class _Walk:
             data = _payload(part)
             name = _filename(part) or _default_name(kind)
         if data:
-            inline = _disposition(part) == "inline" or bool(part.get("content-id"))
-            self.letter.files.append(File(name, kind, data, inline))
+            content_id = _content_id(part)
+            inline = _disposition(part) == "inline" or bool(content_id)
+            self.letter.files.append(File(name, kind, data, inline, content_id))
+
+
+def _content_id(part: Message) -> str:
+    try:
+        value = str(part.get("content-id") or "")
+    except Exception:
+        return ""
+    return charsets.clean(value).strip().strip("<>").strip()[:250]
 
 
 def _charset(part: Message) -> str | None:
@@ -241,24 +265,16 @@ def _default_name(kind: str) -> str:
     return "attachment." + re.sub(r"[^a-z0-9]", "", subtype.lower())[:10] or "bin"
 
 
-def _read(raw: bytes, chosen) -> Message:
-    return message_from_bytes(raw, policy=chosen)
-
-
 def parse(raw: bytes) -> Letter:
     """The letter in ``raw``; what could not be read is listed in ``problems``."""
     letter = Letter()
     if not isinstance(raw, (bytes, bytearray)) or not raw.strip():
         letter.problems.append("empty message")
         return letter
-    message = None
-    for chosen in (policy.default, policy.compat32):
-        try:
-            message = _read(bytes(raw), chosen)
-            break
-        except Exception as exc:  # the modern policy refused it: try the old one
-            letter.problems.append(f"unreadable with {chosen.__class__.__name__}: {exc}"[:200])
-    if message is None:
+    try:
+        message = message_from_bytes(bytes(raw), policy=policy.compat32)
+    except Exception as exc:  # the feed parser is lenient: kept for what it still refuses
+        letter.problems.append(f"unreadable: {exc}"[:200])
         return letter
     _read_headers(message, letter)
     letter.content_type = _content_type(message)

@@ -102,6 +102,16 @@ def shop(company, host_site, live_app, tmp_path):
     live_app.extensions["attachment_storage"] = storage
 
 
+def _make_tickets(shop) -> None:
+    """What the worker does right after a request without files commits (the live server
+    runs none): the stored requests become tickets."""
+    from app.widget.registration import register_waiting
+
+    with shop.app.app_context():
+        register_waiting()
+        db.session.remove()
+
+
 def _open(page, url):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -205,7 +215,14 @@ def test_hostile_text_stays_inert_for_the_agent(page, shop, browser):
     page.get_by_label("How can we help?").fill(XSS[2])
     page.get_by_role("button", name="Send").click()
     expect(page.locator("helpdesk-widget .ok")).to_contain_text("#1")
+    status = page.locator("helpdesk-widget").get_by_role(
+        "link", name="Follow your request").get_attribute("href")
     agent = browser.new_context(base_url=shop.app.config["LIVE_URL"]).new_page()
+    agent.goto(status)  # before its ticket is made: the request is being registered
+    expect(agent.get_by_test_id("registering")).to_contain_text("1")
+    _make_tickets(shop)
+    agent.reload()
+    expect(agent.locator("h1")).to_contain_text(XSS[1])
     shop.login(agent)
     for address in ("/app/tickets/", "/app/tickets/1"):
         agent.goto(address)

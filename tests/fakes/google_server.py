@@ -1,6 +1,6 @@
 """A local stand-in for Google: OAuth (consent, token with the PKCE check, revoke) and the
-part of the Gmail REST API the app uses (profile, messages.list/get/send/modify,
-history.list with expiry, and the batch endpoint), driven by the real
+part of the Gmail REST API the app uses (profile, messages.list/get/send/modify/batchModify,
+labels.list/create, history.list with expiry, and the batch endpoint), driven by the real
 google-api-python-client and google-auth-oauthlib.
 
 ``with FakeGoogle() as google:`` — ``google.config()`` gives the app settings that point at
@@ -9,7 +9,8 @@ it; ``google.add_account(email)``, ``google.deliver(email, raw)`` put mail in a 
 address Google would send the browser back to. Faults: ``fail_next(status, n)`` answers the
 next n Gmail calls with ``status``; ``failing_ids`` answers those messages' gets with 500;
 ``expire_history(email)`` makes older history ids 404; ``kill_tokens(email)`` makes the
-account's refresh tokens ``invalid_grant``.
+account's refresh tokens ``invalid_grant``; ``refuse_labels = status`` answers labels.*
+and messages.batchModify with that status (the other calls go on).
 """
 import base64
 import hashlib
@@ -43,6 +44,9 @@ class Account:
     history: list[tuple[int, str]] = field(default_factory=list)  # (history id, message id)
     history_floor: int = 0
     sent: list[dict] = field(default_factory=list)
+    labels: dict[str, dict] = field(default_factory=lambda: {
+        name: {"id": name, "name": name, "type": "system"}
+        for name in ("INBOX", "SENT", "SPAM", "TRASH", "UNREAD", "IMPORTANT")})
 
 
 def _b64(raw: bytes) -> str:
@@ -58,6 +62,7 @@ class FakeGoogle:
         self.revoked: list[str] = []
         self.failures: list[int] = []
         self.failing_ids: set[str] = set()
+        self.refuse_labels: int | None = None
         self.calls: list[str] = []
         self.token_calls = 0
         self.batch_delay = 0.0  # seconds each batch takes (to catch a sync half way)
@@ -195,6 +200,8 @@ class FakeGoogle:
 
     def _route(self, account: Account, method: str, route: str, query: dict,
                body: bytes) -> tuple[int, dict]:
+        if route.startswith("/labels") or route == "/messages/batchModify":
+            return self._labels(account, method, route, json.loads(body or b"{}"))
         if route == "/profile":
             return 200, {"emailAddress": account.email, "messagesTotal": len(account.order),
                          "threadsTotal": len(account.order), "historyId": str(self.next_history)}
@@ -251,6 +258,36 @@ class FakeGoogle:
             return 200, answer
         return 404, {"error": {"code": 404, "message": f"no route {route}"}}
 
+    def _labels(self, account: Account, method: str, route: str,
+                payload: dict) -> tuple[int, dict]:
+        if self.refuse_labels:
+            return self.refuse_labels, {"error": {"code": self.refuse_labels,
+                                                  "message": "injected"}}
+        if route == "/labels" and method == "GET":
+            return 200, {"labels": list(account.labels.values())}
+        if route == "/labels" and method == "POST":
+            name = str(payload.get("name", "")).strip()
+            if not name or any(x["name"].casefold() == name.casefold()
+                               for x in account.labels.values()):
+                return 409, {"error": {"code": 409, "message": "Label name exists or conflicts"}}
+            label = {"id": f"Label_{secrets.token_hex(4)}", "name": name, "type": "user",
+                     "labelListVisibility": payload.get("labelListVisibility", "labelShow"),
+                     "messageListVisibility": payload.get("messageListVisibility", "show")}
+            account.labels[label["id"]] = label
+            return 200, label
+        if route == "/messages/batchModify" and method == "POST":
+            ids, add = payload.get("ids", []), payload.get("addLabelIds", [])
+            if not ids or len(ids) > 1000 or any(x not in account.labels for x in add):
+                return 400, {"error": {"code": 400, "message": "Invalid label or ids"}}
+            for message_id in ids:
+                stored = account.messages.get(message_id)
+                if stored is not None:
+                    stored.labels = [x for x in stored.labels if x not in
+                                     payload.get("removeLabelIds", [])] + \
+                        [x for x in add if x not in stored.labels]
+            return 204, {}
+        return 404, {"error": {"code": 404, "message": f"no route {route}"}}
+
     def batch(self, content_type: str, body: bytes) -> tuple[int, bytes, str]:
         self.calls.append("POST /batch/gmail/v1")
         if self.batch_delay:
@@ -284,12 +321,16 @@ class FakeGoogle:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The headers and the body leave in two writes: with Nagle's algorithm the body
+            # would wait for the client's delayed acknowledgement (40 ms a call).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
 
             def _send(self, status: int, body, content_type="application/json"):
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                data = b"" if status == 204 else data  # No Content, as Google answers
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
