@@ -11,9 +11,10 @@
   (so no request is deferred; the summary says how many were). The widget's rate limits are
   lifted for the run (every request comes from one address). wrk posts JSON as the widget
   does (``Origin``, name, e-mail, subject, message), each request to the next tenant's key
-  in turn, each from a new customer address: the whole intake — tenant by key, origin check,
-  rate limits (Redis), stop list, routing, quota, ticket, message, search index, SLA, event,
-  portal link, receipt letter queued — inside the request, as a visitor gets it.
+  in turn, each from a new customer address: in the request, the tenant by key, the origin
+  check, the rate limits (Redis), the form's checks, the quota and the stored request with
+  its number, as a visitor gets it; the rest (stop list, routing, SLA, ticket, message,
+  search index, event, portal link, receipt letter) in the job below.
 - floor: bench/api/floor_app.py (one INSERT … RETURNING per request), same gunicorn settings.
 - no-op (the ceiling): this app with one more route that answers at once
   (``POST /widget/<key>/noop``, bench/widget/noop_app.py), same gunicorn settings and
