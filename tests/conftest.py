@@ -14,6 +14,7 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 from tenants import context
+from tests.statements import recorded_statements
 
 _numbers = itertools.count(1)
 
@@ -122,6 +123,13 @@ def refused_commit(monkeypatch):
                 yield
 
     return refused
+
+
+@pytest.fixture
+def statements(app):
+    """The statements the app sends inside the test, as the server sees them."""
+    with recorded_statements(app) as seen:
+        yield seen
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from app.tickets.models import TicketCompletion
 from app.widget import lean
 from tenants.context import platform_connection, platform_scope
 from tests.conftest import STRONG_PASSWORD
-from tests.statements import recorded_statements
 from tests.widget_support import Site, complete_requests, letters_of, signature
 
 # What the visitor waits for, counted at the cursor: the key's tenant (entered in the same
@@ -162,12 +161,6 @@ def test_a_rolled_back_request_leaves_no_ticket_no_mark_and_no_job(app, site,
     assert site.api.get("/tickets").get_json()["items"] == []
     assert _pending(app) == []
     assert Queue("default", connection=app.extensions["redis"]).count == 0
-
-
-@pytest.fixture
-def statements(app):
-    with recorded_statements(app) as seen:
-        yield seen
 
 
 def test_what_the_visitor_waits_for_is_a_few_statements(app, site, statements):

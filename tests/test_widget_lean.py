@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.widget import lean
-from tests.statements import recorded_statements
 from tests.test_tickets_support import department
 from tests.widget_support import Site, complete_requests, letters_of, signature
 
@@ -131,12 +130,6 @@ def test_checks_answer_as_the_full_path_does(site):
     honeypot = site.post({"website": "http://spam.example"})
     assert honeypot.get_json() == {"number": None, "status_url": None, "deferred": False}
     assert site.post({"fields": {"order": "7"}}).get_json()["number"] == 1
-
-
-@pytest.fixture
-def statements(app):
-    with recorded_statements(app) as seen:
-        yield seen
 
 
 def test_what_the_visitor_waits_for_is_one_statement(app, site, statements):
