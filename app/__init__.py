@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app import cli, extensions, redis_setup, requests, security, unit_of_work, views_setup
     from tenants import database
 
+    app.session_interface = extensions.CookieSessionInterface()
     redis_setup.init_app(app)
     database.configure(app)
     extensions.db.init_app(app)

@@ -100,7 +100,8 @@ def select_locale() -> str:
         return DEFAULT_LANGUAGE  # jobs and commands choose a language explicitly (force_locale)
     lang = request.args.get("lang")
     if lang in LANGUAGES:
-        session["lang"] = lang
+        if not current_app.session_interface.is_null_session(session):
+            session["lang"] = lang
         return lang
     user = g.get("api_staff") or (current_user if current_user.is_authenticated else None)
     chosen = _language_of(user) or session.get("lang")

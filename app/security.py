@@ -1,4 +1,4 @@
-"""Security headers on every response, through flask-talisman.
+"""Security headers on every response: one list per endpoint, worked out once and kept.
 
 * Content-Security-Policy (``CSP``): scripts, styles, fonts and XHR only from our own origin —
   no ``unsafe-inline``, no ``unsafe-eval``; pages behave through the files in ``static/js``
@@ -15,19 +15,26 @@
       @security.relax(frame_ancestors="https://partner.example")  # one view
       def embed(): ...
 
-* ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: strict-origin-when-cross-origin``.
-* ``Strict-Transport-Security`` only when ``BASE_URL`` is https (see ``_Talisman``).
-  Talisman never redirects to https (``force_https=False``): the embedded default and the
-  tests run on plain http, and in production the proxy in front terminates TLS.
+* ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: strict-origin-when-cross-origin``,
+  ``Permissions-Policy: browsing-topics=()`` (no interest groups from our pages).
+* ``Strict-Transport-Security`` only when ``BASE_URL`` is https, on every response whatever
+  the scheme of the request: behind a TLS proxy that doesn't forward the scheme the app never
+  sees https, and a browser ignores HSTS received over plain http (RFC 6797, 8.1). Nothing
+  redirects to https: the embedded default and the tests run on plain http, and in
+  production the proxy in front terminates TLS.
 
 A response that sets its own Content-Security-Policy keeps it (attachment downloads send the
 stricter ``default-src 'none'; sandbox``).
+
+The headers depend on the endpoint only, so :func:`headers_for` computes them once per
+endpoint (the app-wide policy, then the relaxations of the endpoint's blueprints, outermost
+first, then its view's) and one after-request hook adds the cached list. Cookies are the
+app's own business (app/__init__.py, app/config.py: Secure with an https BASE_URL).
 
 Left out on purpose: ``form-action`` — the card top-up form is answered with a redirect to the
 payment provider's checkout page, and browsers apply ``form-action`` to that redirect too.
 """
 from flask import Blueprint, current_app, request
-from flask_talisman import DENY, Talisman
 
 # The policy of every page unless relax() says otherwise. Images may also come from https
 # sites: a message's HTML keeps <img src="https://…"> (see app/tickets/sanitize.py).
@@ -43,15 +50,18 @@ CSP = {
     "frame-ancestors": "'none'",
 }
 REFERRER_POLICY = "strict-origin-when-cross-origin"
+PERMISSIONS_POLICY = "browsing-topics=()"
 HSTS_MAX_AGE = 365 * 24 * 3600
+CSP_HEADER = "Content-Security-Policy"
+# Everything this module sets, lower-cased: a response carrying none of them gets the list
+# appended as it is.
+_OURS = frozenset({"permissions-policy", "x-frame-options", "x-content-type-options",
+                   "content-security-policy", "strict-transport-security", "referrer-policy"})
 
-# Blueprint name -> talisman view options, filled by relax(blueprint, …).
-_BLUEPRINT_OPTIONS: dict[str, dict] = {}
-
-# The options talisman lets a view change (see Talisman._get_local_options).
-_VIEW_OPTIONS = ("force_https", "frame_options", "frame_options_allow_from",
-                 "content_security_policy", "content_security_policy_nonce_in",
-                 "permissions_policy", "document_policy", "feature_policy")
+# Blueprint name -> its relaxation, filled by relax(blueprint, …). A relaxation is a dict:
+# "csp" (the whole policy) and, where frame-ancestors changed, "frame_options": None.
+_BLUEPRINT_RELAXATIONS: dict[str, dict] = {}
+_VIEW_ATTRIBUTE = "security_relaxation"
 
 
 def relax(target=None, /, **directives):
@@ -59,67 +69,93 @@ def relax(target=None, /, **directives):
     (``frame_ancestors="*"``, ``connect_src="'self' https://api.example"``); ``None`` drops a
     directive. Changing ``frame_ancestors`` also drops X-Frame-Options there (it cannot list
     several sites; browsers that know CSP ignore it anyway). Call it with the blueprint, or use
-    it as a decorator on a view (above or below the route decorator)."""
+    it as a decorator on a view (above or below the route decorator). Each call starts from
+    the app-wide policy; the innermost relaxation's policy wins."""
     changes = {name.replace("_", "-"): value for name, value in directives.items()}
     policy = {name: value for name, value in {**CSP, **changes}.items() if value is not None}
-    options: dict = {"content_security_policy": policy}
+    relaxation: dict = {"csp": policy}
     if "frame-ancestors" in changes:
-        options["frame_options"] = None
+        relaxation["frame_options"] = None
 
     def apply(obj):
         if isinstance(obj, Blueprint):
-            _BLUEPRINT_OPTIONS[obj.name] = options
+            _BLUEPRINT_RELAXATIONS[obj.name] = relaxation
         else:
-            obj.talisman_view_options = {**getattr(obj, "talisman_view_options", {}), **options}
+            setattr(obj, _VIEW_ATTRIBUTE, {**getattr(obj, _VIEW_ATTRIBUTE, {}), **relaxation})
         return obj
 
     return apply if target is None else apply(target)
 
 
-class _Talisman(Talisman):
-    """Talisman with two changes: relax() works for whole blueprints, and HSTS follows
-    BASE_URL rather than the scheme of each request."""
+def _blueprints(endpoint: str | None) -> list[str]:
+    """The endpoint's blueprint and its parents, innermost first (``request.blueprints``)."""
+    if not endpoint or "." not in endpoint:
+        return []
+    parts = endpoint.rpartition(".")[0].split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
-    def _get_local_options(self):
-        options = {name: getattr(self, name) for name in _VIEW_OPTIONS}
-        for name in reversed(request.blueprints):  # the outermost first; nested ones win
-            options.update(_BLUEPRINT_OPTIONS.get(name, {}))
-        view = current_app.view_functions.get(request.endpoint)
-        options.update(getattr(view, "talisman_view_options", {}))
-        return options
 
-    def _set_response_headers(self, response):
-        own = response.headers.get("Content-Security-Policy")
-        response = super()._set_response_headers(response)
+def _policy_text(policy: dict) -> str:
+    return "; ".join(f"{name} {value if isinstance(value, str) else ' '.join(value)}"
+                     for name, value in policy.items())
+
+
+class SecurityHeaders:
+    """The headers of one app, cached per endpoint (``None``: a request no route matched)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.hsts = app.config.get("BASE_URL", "").startswith("https://")
+        self._cache: dict[str | None, tuple[tuple[str, str], ...]] = {}
+
+    def for_endpoint(self, endpoint: str | None) -> tuple[tuple[str, str], ...]:
+        headers = self._cache.get(endpoint)
+        if headers is None:
+            headers = self._compute(endpoint)
+            if endpoint is None or endpoint in self.app.view_functions:  # not a name to come
+                self._cache[endpoint] = headers
+        return headers
+
+    def _compute(self, endpoint: str | None) -> tuple[tuple[str, str], ...]:
+        options = {"csp": CSP, "frame_options": "DENY"}
+        for name in reversed(_blueprints(endpoint)):  # the outermost first; nested ones win
+            options.update(_BLUEPRINT_RELAXATIONS.get(name, {}))
+        view = self.app.view_functions.get(endpoint) if endpoint else None
+        options.update(getattr(view, _VIEW_ATTRIBUTE, {}))
+        headers = [("Permissions-Policy", PERMISSIONS_POLICY)]
+        if options["frame_options"]:
+            headers.append(("X-Frame-Options", options["frame_options"]))
+        headers.append(("X-Content-Type-Options", "nosniff"))
+        if options["csp"]:
+            headers.append((CSP_HEADER, _policy_text(options["csp"])))
+        if self.hsts:
+            headers.append(("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}"))
+        headers.append(("Referrer-Policy", REFERRER_POLICY))
+        return tuple(headers)
+
+    def add_to(self, response):
+        """The after-request hook: the endpoint's headers, a policy of the response's own kept."""
+        pairs = self.for_endpoint(request.endpoint)
+        headers = response.headers
+        if all(key.lower() not in _OURS for key, _value in headers):
+            headers.extend(pairs)  # the common case: as if each were set, in this order
+            return response
+        own = headers.get(CSP_HEADER)
+        for name, value in pairs:
+            headers[name] = own if own and name == CSP_HEADER else value
         if own:
-            response.headers["Content-Security-Policy"] = own
+            headers[CSP_HEADER] = own  # also where the endpoint's policy is empty
         return response
 
-    def _set_hsts_headers(self, headers):
-        # Talisman sends HSTS only on a request that came over https or says so in
-        # X-Forwarded-Proto; behind a TLS proxy that doesn't forward the scheme it never
-        # would. An https BASE_URL means the site is served over https; a browser ignores
-        # HSTS received over plain http (RFC 6797, 8.1), so sending it always is harmless.
-        if self.strict_transport_security:
-            max_age = self.strict_transport_security_max_age
-            headers["Strict-Transport-Security"] = f"max-age={max_age}"
+
+def headers_for(endpoint: str | None, app=None) -> tuple[tuple[str, str], ...]:
+    """The security headers of a response of ``endpoint`` (``None`` for a request that
+    matched no route), in the order they are sent, unless that response sets its own
+    Content-Security-Policy. ``app`` defaults to the current one; no request is needed."""
+    return (app or current_app).extensions["security_headers"].for_endpoint(endpoint)
 
 
 def init_app(app) -> None:
-    """Install the headers on ``app``; HSTS if ``app.config["BASE_URL"]`` is https."""
-    https = app.config.get("BASE_URL", "").startswith("https://")
-    app.extensions["talisman"] = _Talisman(
-        app,
-        force_https=False,
-        content_security_policy=CSP,
-        frame_options=DENY,
-        referrer_policy=REFERRER_POLICY,
-        x_content_type_options=True,
-        strict_transport_security=https,
-        strict_transport_security_max_age=HSTS_MAX_AGE,
-        strict_transport_security_include_subdomains=False,
-        # The app decides cookies itself (app/__init__.py, app/config.py: Secure with an
-        # https BASE_URL); talisman would otherwise mark them Secure and break plain http.
-        session_cookie_secure=False,
-        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
-    )
+    """Add the headers to every response of ``app``; HSTS if ``BASE_URL`` is https."""
+    headers = app.extensions["security_headers"] = SecurityHeaders(app)
+    app.after_request(headers.add_to)

@@ -100,9 +100,12 @@ def version_keys(tenant_id: int) -> tuple[str, str]:
 
 def versions_read(tenant_id: int, tenant: bytes | None, catalog: bytes | None) -> None:
     """The values of ``version_keys`` a request read in its own round trip: the rest of the
-    request uses them instead of asking again."""
+    request (or of the ``versions_pinned`` block) uses them instead of asking again."""
+    versions = int(tenant or 0), int(catalog or 0)
     if has_request_context():
-        g.setdefault(_MEMO, {})[tenant_id] = (int(tenant or 0), int(catalog or 0))
+        g.setdefault(_MEMO, {})[tenant_id] = versions
+    elif (memo := _pinned.get()) is not None:  # inside ``versions_pinned``
+        memo[tenant_id] = versions
 
 
 @contextmanager

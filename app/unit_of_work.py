@@ -87,9 +87,23 @@ def _ended(session, transaction):
     _run(session.info.pop(_ON_ROLLBACK, []), "on-rollback")
 
 
+def _nothing_to_commit(session) -> bool:
+    """No transaction, no pending change and nothing waiting for a commit: committing would
+    only begin and end an empty transaction (and fire the session's events for nothing)."""
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted
+                or session.info.get(_AFTER_COMMIT) or session.info.get(_BATCHES))
+
+
 def commit() -> None:
-    """Commit the unit of work (the view wrapper and the job runner call this)."""
-    _session().commit()
+    """Commit the unit of work (the view wrapper and the job runner call this); a request
+    that never used the database (no session, or one with nothing to commit) skips it."""
+    scoped = db.session
+    if not scoped.registry.has():
+        return  # no session was made in this context: the database was never touched
+    session = scoped()
+    if _nothing_to_commit(session):
+        return
+    session.commit()
 
 
 def _committing(view):

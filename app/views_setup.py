@@ -90,13 +90,15 @@ SETTINGS = ("departments.index", "staff.index", "responses.index", "routing.inde
 def nav_items() -> list[dict]:
     """The nav entries this person may use, the set-up pages grouped under "Settings"; the
     entry whose address is the longest prefix of the page is active (not /app/ everywhere)."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # once, not through the proxy per entry
+    if not user.is_authenticated:
         return []
+    role, path = user.role, request.path
     items = [{"endpoint": e.endpoint, "url": url_for(e.endpoint), "label": e.label,
               "active": False, "badge": e.badge() if e.badge else 0}
              for e in navigation.of(current_app).entries
-             if e.roles is None or current_user.role in e.roles]
-    matching = [item for item in items if request.path.startswith(item["url"])]
+             if e.roles is None or role in e.roles]
+    matching = [item for item in items if path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["active"] = True
     grouped = sorted((i for i in items if i["endpoint"] in SETTINGS),

@@ -55,6 +55,7 @@ def test_views_and_services_do_not_commit():
     root = pathlib.Path(__file__).resolve().parent.parent
     allowed = {"app/unit_of_work.py", "app/jobs/__init__.py", "app/demo.py", "billing/cli.py",
                "app/requests.py",
+               "app/widget/direct.py",  # a runner: it serves the intake in the view's stead
                "billing/charging.py"}  # the charge commits before its per-tenant follow-ups
     offenders = []
     for area in ("app", "tenants", "billing", "integrations"):

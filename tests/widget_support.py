@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import io
+from urllib.parse import urlencode
 
 from rq import Queue, SimpleWorker
 
@@ -36,6 +37,17 @@ class Site:
                    "subject": "Printer jams", "body": "Page 2 always jams."} | (payload or {})
         return self.client.post(f"/widget/{self.key}/tickets{query}", json=payload,
                                 headers=self.headers(origin), **kw)
+
+    def send(self, fields: dict | None = None, query: str = "?language=en", **kw):
+        """As the widget sends a request without files: its fields and the empty honeypot,
+        urlencoded, to ``tickets?language=…``."""
+        fields = {"name": "Bob Buyer", "email": "bob@client.example", "subject": "Printer jams",
+                  "body": "Page 2 always jams."} | (fields or {})
+        headers = self.headers() | kw.pop("headers", {})
+        return self.client.post(f"/widget/{self.key}/tickets{query}",
+                                data=urlencode(fields | {"website": fields.get("website", "")}),
+                                content_type="application/x-www-form-urlencoded;charset=UTF-8",
+                                headers=headers, **kw)
 
     def post_form(self, fields: dict, files: list[tuple[bytes, str]] = (), **kw):
         data = dict(fields)

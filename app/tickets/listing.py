@@ -26,6 +26,12 @@ MAX_PAGE = 100
 # can't know the walk stops early when a condition is tested on every ticket and the tenant
 # is large, so those pages turn them off first, for the rest of the transaction.
 _SERIAL = text("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
+# A prepared page carries the setting itself, in one round trip instead of two: a condition
+# true once the setting is made (a subquery without outer references: evaluated once). And
+# ``set_config`` may not run in a parallel worker, so the planner plans that statement
+# serially whatever the setting was (the rls module's lookups carry their settings the same
+# way).
+_SERIAL_HERE = text("(SELECT set_config('max_parallel_workers_per_gather', '0', true)) = '0'")
 
 
 @dataclass
@@ -119,7 +125,8 @@ def _prepared(dialect: str, shape: tuple, statuses: int, cursor: bool,
         where.append(Ticket.id < bindparam("cursor", type_=BigInteger))
     if step is not None:
         where += search_steps.step(step, dialect, below=below)
-    return rows.prepared(where, *walks)
+    serial = step is None and dialect == "postgresql" and Plan(shape, {}).tested
+    return rows.prepared(where, *walks, outer=(_SERIAL_HERE,) if serial else ())
 
 
 class _PreparedSource(search_steps.Source):
@@ -137,15 +144,13 @@ class _PreparedSource(search_steps.Source):
 def _page(found: Plan, *, cursor: int | None, limit: int) -> TicketPage:
     """``page`` for a plan, on its prepared statement."""
     limit = max(1, min(limit, MAX_PAGE))
-    dialect = _dialect()
     values = {**found.values, "cursor": cursor}
     if found.q:
-        source = _PreparedSource(found, dialect, values, cursor is not None)
+        source = _PreparedSource(found, _dialect(), values, cursor is not None)
         return _cut(search.search_rows(source, found.q, cursor=cursor, want=limit + 1), limit)
-    if found.tested:
-        _serial(dialect)
-    stmt = _prepared(dialect, found.shape, found.statuses, cursor is not None)
-    return _cut(rows.run(stmt, values, limit=limit + 1), limit)
+    connection = rows.reading()
+    stmt = _prepared(connection.dialect.name, found.shape, found.statuses, cursor is not None)
+    return _cut(rows.run(stmt, values, limit=limit + 1, connection=connection), limit)
 
 
 def list_tickets(staff: Staff, *, cursor: int | None = None, limit: int = 50,

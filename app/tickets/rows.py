@@ -9,15 +9,28 @@ and then their customers in a second query.
 The service's own lists go further (``prepared`` and ``run``): their statement is built once
 per shape of filters, with named parameters, and run on the session's connection with the
 values, the tenant named in every table it reads (it bypasses the ORM's tenant guard, which
-would rebuild it; row-level security still applies).
+would rebuild it; row-level security still applies). On PostgreSQL it runs straight on that
+connection's driver (``app.tickets.driver``): compiled once, prepared on the server, tuples
+out, and the rows built from the tuples here.
 """
 import json
 
-from sqlalchemy import BigInteger, Integer, Select, Text, bindparam, cast, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from app.customers.models import Customer
 from app.extensions import db
+from app.tickets import driver
 from app.tickets.models import Ticket
 from tenants import context
 
@@ -30,18 +43,20 @@ _COLUMNS = tuple(cast(attr.class_attribute, Text).label(attr.key) if attr.key in
 # What a row shows beside them: scalar subqueries by primary key, which PostgreSQL evaluates
 # only for the rows the page returns and which never change how the page is found.
 _Survivor = aliased(Ticket, name="survivor")
+_REQUESTER = ("requester_email", "requester_name")
 
 
 def _extras(scoped) -> tuple:
-    """The requester and merge target columns; ``scoped(table)``: conditions on each table."""
+    """The merge target and requester columns (the requester's last: ``_built`` reads
+    them by position); ``scoped(table)``: conditions on each table."""
     return (
-        select(Customer.email).where(Customer.id == Ticket.customer_id, *scoped(Customer))
-        .scalar_subquery().label("requester_email"),
-        select(Customer.name).where(Customer.id == Ticket.customer_id, *scoped(Customer))
-        .scalar_subquery().label("requester_name"),
         select(_Survivor.number).where(_Survivor.id == Ticket.merged_into_id,
                                        *scoped(_Survivor))
         .scalar_subquery().label("merged_into_number"),
+        select(Customer.email).where(Customer.id == Ticket.customer_id, *scoped(Customer))
+        .scalar_subquery().label(_REQUESTER[0]),
+        select(Customer.name).where(Customer.id == Ticket.customer_id, *scoped(Customer))
+        .scalar_subquery().label(_REQUESTER[1]),
     )
 
 
@@ -87,32 +102,36 @@ class TicketRow:
         return f"<TicketRow #{self.number}>"
 
 
-def _json(text: str | None, empty, parsed: dict):
-    """A JSON column's value: ``empty`` (the text of an empty one) needs no parser, and
-    ``parsed`` remembers the texts already parsed in this page (a page's tags are a handful of
-    distinct lists); each row gets its own copy."""
-    if text is None:
-        return None
-    if text == empty:
-        return [] if empty == "[]" else {}
-    value = parsed.get(text)
-    if value is None:
-        value = parsed[text] = json.loads(text)
-    return value.copy() if isinstance(value, list | dict) else value
+def _built(keys: tuple, found) -> list[TicketRow]:
+    """``TicketRow``s of a page's rows (tuples of the columns named by ``keys``, the
+    requester's address and name last). A JSON column's text is parsed once per page (a
+    page's tags are a handful of distinct lists; an empty one needs no parser at all), and
+    each row gets its own copy."""
+    if keys[-2:] != _REQUESTER:
+        raise ValueError(f"a page's last columns are {_REQUESTER}, not {keys[-2:]}")
+    columns = keys[:-2]
+    parsed: dict = {"[]": [], "{}": {}}
+    rows = []
+    append, new, loads = rows.append, TicketRow.__new__, json.loads
+    for values in found:
+        row = dict(zip(columns, values))  # noqa: B905 - the requester's columns stay out
+        for key in _JSON:
+            text = row[key]
+            if text is not None:
+                value = parsed.get(text)
+                if value is None:
+                    value = parsed[text] = loads(text)
+                row[key] = value.copy() if isinstance(value, list | dict) else value
+        email = values[-2]
+        row["customer"] = Requester(email, values[-1]) if email is not None else None
+        ticket = new(TicketRow)
+        ticket.__dict__ = row
+        append(ticket)
+    return rows
 
 
 def _rows(result) -> list[TicketRow]:
-    keys = tuple(result.keys())
-    parsed: dict = {}
-    rows = []
-    for values in result.all():  # one fetch for the page, not one per row
-        row = dict(zip(keys, values, strict=False))  # the statement's columns: same width
-        row["tags"] = _json(row["tags"], "[]", parsed)
-        row["custom_fields"] = _json(row["custom_fields"], "{}", parsed)
-        email, name = row.pop("requester_email"), row.pop("requester_name")
-        row["customer"] = Requester(email, name) if email is not None else None
-        rows.append(TicketRow(row))
-    return rows
+    return _built(tuple(result.keys()), result.all())  # one fetch for the page
 
 
 def fetch(*statements: Select, limit: int, values: dict | None = None) -> list[TicketRow]:
@@ -132,10 +151,11 @@ def fetch(*statements: Select, limit: int, values: dict | None = None) -> list[T
     return _rows(db.session.execute(stmt, values))
 
 
-def prepared(where: list, *walks) -> Select:
+def prepared(where: list, *walks, outer: tuple = ()) -> Select:
     """The page statement of ``where`` (conditions with named parameters, the tenant's among
     them), newest first, ``:limit`` rows; with ``walks``, one ordered walk of ids per extra
-    condition, merged (as ``fetch`` merges statements). Built once per shape; ``run`` runs it."""
+    condition, merged (as ``fetch`` merges statements); ``outer``: conditions of the page
+    statement itself. Built once per shape; ``run`` runs it."""
     if not walks:
         stmt = select(*_COLUMNS, *_TENANT_EXTRAS).where(*where)
     else:
@@ -144,15 +164,26 @@ def prepared(where: list, *walks) -> Select:
         page = union_all(*parts).subquery("page")
         stmt = (select(*_COLUMNS, *_TENANT_EXTRAS).join_from(page, Ticket, Ticket.id == page.c.id)
                 .where(Ticket.tenant_id == TENANT))
-    return stmt.order_by(Ticket.id.desc()).limit(_LIMIT)
+    return stmt.where(*outer).order_by(Ticket.id.desc()).limit(_LIMIT)
 
 
-def run(stmt: Select, values: dict, *, limit: int) -> list[TicketRow]:
-    """The rows of a ``prepared`` statement for ``values`` and the current tenant (none: no
-    rows), on the session's connection, after writing what the session holds (as the ORM's
+def reading() -> Connection:
+    """The session's connection, after writing what the session holds (as the ORM's
     autoflush would before a query)."""
     session = db.session()
     if session.autoflush:
         session.flush()
+    return session.connection()
+
+
+def run(stmt: Select, values: dict, *, limit: int,
+        connection: Connection | None = None) -> list[TicketRow]:
+    """The rows of a ``prepared`` statement for ``values`` and the current tenant (none: no
+    rows), on the session's connection (``connection``: the one ``reading`` just gave). On
+    PostgreSQL, straight on the driver (``app.tickets.driver``)."""
+    if connection is None:
+        connection = reading()
     params = {**values, "tenant_id": context.current_tenant_id(), "limit": limit}
-    return _rows(session.connection().execute(stmt, params))
+    if driver.direct(connection):
+        return _built(*driver.fetch(connection, stmt, params))
+    return _rows(connection.execute(stmt, params))

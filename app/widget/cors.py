@@ -19,13 +19,20 @@ def origin_allowed(origin: str | None, allowed: tuple[str, ...]) -> bool:
     return origin is None or origin in allowed
 
 
-def add_headers(response: Response, origin: str, *, preflight: bool) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = origin
-    response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+def headers(origin: str, *, preflight: bool) -> list[tuple[str, str]]:
+    """The CORS headers of an answer to the allowed ``origin``."""
+    given = [("Access-Control-Allow-Origin", origin),
+             ("Access-Control-Expose-Headers", "Retry-After")]
     if preflight:
-        response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-        response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+        given += [("Access-Control-Allow-Methods", ALLOWED_METHODS),
+                  ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
+                  ("Access-Control-Max-Age", PREFLIGHT_MAX_AGE)]
+    return given
+
+
+def add_headers(response: Response, origin: str, *, preflight: bool) -> Response:
+    for name, value in headers(origin, preflight=preflight):
+        response.headers[name] = value
     return response
 
 

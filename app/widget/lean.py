@@ -20,11 +20,13 @@ from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy import Engine
+from werkzeug.datastructures import LanguageAccept
 
 from app import unit_of_work
 from app.db_types import utcnow
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
+from app.languages import LANGUAGES
 from app.portal.links import new_link_key, ticket_url
 from app.settings_cache import cached
 from app.spam.stop_list import current_screen
@@ -84,6 +86,17 @@ def intake_form() -> IntakeForm:
 def tenant_language() -> str:
     """The company's default language, the widget's last resort for the visitor's."""
     return intake_form().language
+
+
+def visitor_language(asked: str | None, accepted: LanguageAccept) -> str:
+    """The visitor's language: ``?language=``, else the widget's setting, the browser's
+    (``Accept-Language``), the company's."""
+    if asked in LANGUAGES:
+        return asked
+    chosen = current_widget().language
+    if chosen:
+        return chosen
+    return accepted.best_match(LANGUAGES) or tenant_language()
 
 
 def available(submission: Submission) -> bool:
@@ -173,25 +186,51 @@ def _checked(submission: Submission, form: IntakeForm) -> dict:
     return values
 
 
-def receive(*, submission: Submission, language: str, widget_key: str) -> Stored:
-    """Check the visitor's request and store it with its number (a 422 names every field
-    that needs attention); the ticket follows in a job right after the commit."""
+@dataclass(frozen=True)
+class Prepared:
+    """A request checked and ready to store: the form it was checked against and the
+    statement's parameters (nothing is written yet)."""
+
+    form: IntakeForm
+    params: dict
+
+
+def prepare(*, submission: Submission, language: str) -> Prepared | None:
+    """Check the visitor's request (a 422 names every field that needs attention) and make
+    the parameters of its statement; None when the honeypot was filled (nothing is stored).
+    Nothing is written: a caller may still hand the request to another path."""
     if submission.honeypot.strip():
-        return Stored(None)
+        return None
     form = intake_form()
     values = _checked(submission, form)
-    tenant_id = context.current_tenant_id()
-    key = new_link_key()
     spam = current_screen().match(email=values["email"], subject=values.get("subject", ""),
                                   body=values.get("body", "")) is not None
-    row = _store(rls.settings() | {
-        "tenant_id": tenant_id, "spam": spam, "day_limit": form.daily_limit,
-        "payload": json.dumps(values), "language": language, "link_key": key,
+    return Prepared(form, rls.settings() | {
+        "tenant_id": context.current_tenant_id(), "spam": spam,
+        "day_limit": form.daily_limit, "payload": json.dumps(values), "language": language,
+        "link_key": new_link_key(),
         "verified": identity.is_verified(current_widget().identity_secret, values["email"],
                                          submission.email_hash),
         "received_at": utcnow()})
+
+
+def store(prepared: Prepared, *, widget_key: str) -> Stored:
+    """Store a prepared request with its number; the ticket follows in a job right after
+    the commit. A company deleted since its key was remembered is a 404."""
+    row = _store(prepared.params)
     if row is None:  # the company is gone: the key will be looked up again
         tenant_keys.forget(widget_key)
         raise NotFound()
     ticket_id, number, admitted = row
-    return Stored(number, ticket_url(form.slug, tenant_id, ticket_id, key), not admitted)
+    params = prepared.params
+    return Stored(number, ticket_url(prepared.form.slug, params["tenant_id"], ticket_id,
+                                     params["link_key"]), not admitted)
+
+
+def receive(*, submission: Submission, language: str, widget_key: str) -> Stored:
+    """Check the visitor's request and store it with its number (a 422 names every field
+    that needs attention); the ticket follows in a job right after the commit."""
+    prepared = prepare(submission=submission, language=language)
+    if prepared is None:
+        return Stored(None)
+    return store(prepared, widget_key=widget_key)

@@ -21,6 +21,8 @@ from app.errors import RateLimited
 
 log = logging.getLogger(__name__)
 PREFIX = "widget-limit"
+# The WSGI environ key of a request counted before Flask saw it (``app.widget.direct``).
+COUNTED = "helpdesk.widget_counted"
 
 
 @lru_cache(maxsize=64)
@@ -38,9 +40,11 @@ class Counted:
     read: tuple | None = None
 
 
-def count_intake(widget_key: str, *, read: tuple[str, ...] = ()) -> Counted:
+def count_intake(widget_key: str, *, address: str | None = None,
+                 read: tuple[str, ...] = ()) -> Counted:
     """Count this request against both limits, and read the Redis keys ``read`` in the same
-    round trip (the request's other Redis reads: one trip for all)."""
+    round trip (the request's other Redis reads: one trip for all). ``address``: the
+    visitor's (default: the current request's)."""
     config = current_app.config
     enabled = config.get("RATELIMIT_ENABLED", True)
     if not enabled and not read:
@@ -49,7 +53,9 @@ def count_intake(widget_key: str, *, read: tuple[str, ...] = ()) -> Counted:
     counted = []
     pipe = current_app.extensions["redis"].pipeline(transaction=False)
     if enabled:
-        for who, setting in ((f"ip:{request.remote_addr}", "WIDGET_RATE_LIMIT"),
+        if address is None:
+            address = request.remote_addr
+        for who, setting in ((f"ip:{address}", "WIDGET_RATE_LIMIT"),
                              (f"key:{widget_key}", "WIDGET_KEY_RATE_LIMIT")):
             for amount, seconds in _windows(config[setting]):
                 name = f"{PREFIX}:{who}:{amount}/{seconds}:{int(now // seconds)}"
@@ -75,7 +81,3 @@ def refuse_over(counted: Counted) -> None:
     if counted.retry_after:
         raise RateLimited(retry_after=counted.retry_after)
 
-
-def check_intake(widget_key: str) -> None:
-    """Count this request against both limits; raise RateLimited over either."""
-    refuse_over(count_intake(widget_key))

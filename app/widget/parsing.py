@@ -1,13 +1,18 @@
-"""Reading a widget request's body: JSON, or a multipart form with files.
+"""Reading a widget request's body: JSON, a urlencoded form (the widget's request without
+files), or a multipart form with files.
 
 JSON: ``{name, email, subject, body, department_id?, fields?: {key: value}, email_hash?}``.
-Multipart: the same names as parts, custom fields as ``fields.<key>``, files as
+A form: the same names as fields, custom fields as ``fields.<key>``, files (multipart) as
 ``attachments``. Sizes are checked before the body is read, against the tenant's own
 attachment rules, so an oversized upload gets a message naming the limit.
 """
+from urllib.parse import parse_qsl
+
+import werkzeug.urls  # noqa: F401  (registers the "werkzeug.url_quote" decoding errors)
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.datastructures import MultiDict
 
 from app.api import strict_json
 from app.attachments.service import NewFile, human_size
@@ -19,14 +24,20 @@ OWN_FIELDS = ("name", "email", "subject", "body", "department_id")
 MULTIPART_ROOM = 256 * 1024  # the form's text and the parts' headers
 
 
+def largest_body(rules: tuple[int, int]) -> int:
+    """The most bytes a request may send, by the tenant's attachment rules (largest file,
+    most files)."""
+    limit, count = rules
+    return min(limit * count + MULTIPART_ROOM,
+               current_app.config.get("MAX_CONTENT_LENGTH") or limit)
+
+
 def _check_size(rules: tuple[int, int] | None) -> None:
     if rules is None:
         stored = get_settings("attachments")
         rules = int(stored["max_file_bytes"]), int(stored["max_files"])
-    limit, count = rules
-    most = min(limit * count + MULTIPART_ROOM,
-               current_app.config.get("MAX_CONTENT_LENGTH") or limit)
-    if request.content_length and request.content_length > most:
+    if request.content_length and request.content_length > largest_body(rules):
+        limit, count = rules
         message = ngettext("The files are too large: at most %(num)d file of %(limit)s.",
                            "The files are too large: at most %(num)d files of %(limit)s each.",
                            count, limit=human_size(limit))
@@ -34,9 +45,12 @@ def _check_size(rules: tuple[int, int] | None) -> None:
 
 
 def _from_json() -> Submission:
-    limit = current_app.config.get("MAX_JSON_LENGTH", 1024 * 1024)
-    raw = request.get_data(cache=True)
-    if len(raw) > limit:
+    return json_submission(request.get_data(cache=True))
+
+
+def json_submission(raw: bytes) -> Submission:
+    """The submission in a JSON body."""
+    if len(raw) > current_app.config.get("MAX_JSON_LENGTH", 1024 * 1024):
         raise TooLarge()
     data = strict_json.load(raw) if raw.strip() else {}
     if not isinstance(data, dict):
@@ -72,13 +86,23 @@ def _text(value) -> str | None:
 
 
 def _from_form() -> Submission:
-    form = request.form
     files = [NewFile(filename=f.filename, data=f.read())
              for f in request.files.getlist("attachments") if f and f.filename]
+    return form_submission(request.form, files)
+
+
+def urlencoded_form(raw: bytes) -> MultiDict:
+    """A urlencoded body's fields, read as Flask's ``request.form`` reads them."""
+    return MultiDict(parse_qsl(raw.decode(), keep_blank_values=True,
+                               errors="werkzeug.url_quote"))
+
+
+def form_submission(form: MultiDict, files: list[NewFile] = ()) -> Submission:
+    """The submission in a form's fields (custom fields as ``fields.<key>``) and files."""
     custom = {name.removeprefix("fields."): value for name, value in form.items()
               if name.startswith("fields.")}
     return Submission(values={name: form.get(name) for name in OWN_FIELDS}, custom=custom,
-                      files=files, email_hash=form.get("email_hash"),
+                      files=list(files), email_hash=form.get("email_hash"),
                       honeypot=form.get("website", ""))
 
 

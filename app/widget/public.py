@@ -16,7 +16,6 @@ from app import settings_cache
 from app.api.core import error_payload
 from app.errors import Forbidden, NotFound, ServiceError
 from app.extensions import db, limiter
-from app.languages import LANGUAGES
 from app.widget import articles, cors, lean, limits, tenant_keys
 from app.widget.form import public_config
 from app.widget.intake import receive
@@ -52,8 +51,9 @@ def _enter_tenant():
     if tenant_id is None:
         raise NotFound()
     if request.endpoint == "widget.tickets" and request.method == "POST":
-        g.intake_counted = limits.count_intake(g.widget_key,
-                                               read=settings_cache.version_keys(tenant_id))
+        # Counted already when the direct intake handed the request over (app.widget.direct).
+        g.intake_counted = request.environ.get(limits.COUNTED) or limits.count_intake(
+            g.widget_key, read=settings_cache.version_keys(tenant_id))
         if g.intake_counted.read:
             settings_cache.versions_read(tenant_id, *g.intake_counted.read)
     origin = request.headers.get("Origin")
@@ -77,13 +77,7 @@ def visitor_language() -> str:
 
 
 def _visitor_language() -> str:
-    asked = request.args.get("language")
-    if asked in LANGUAGES:
-        return asked
-    chosen = current_widget().language
-    if chosen:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or lean.tenant_language()
+    return lean.visitor_language(request.args.get("language"), request.accept_languages)
 
 
 def widget_view(fn):

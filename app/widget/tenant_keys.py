@@ -38,6 +38,13 @@ def enter_by_key(key: str) -> int | None:
     return tenant_id
 
 
+def known(key: str) -> int | None:
+    """The tenant id this process remembers for ``key`` (None: not remembered; nothing is
+    looked up or entered)."""
+    with _lock:
+        return _known.get(key)
+
+
 def forget(key: str) -> None:
     """The key's tenant is gone: look it up again next time."""
     with _lock:

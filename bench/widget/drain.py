@@ -18,7 +18,7 @@ import threading
 import time
 
 from common import ROOT, WORK, admin
-from widget_load import INTAKE, ORIGIN
+from widget_load import CONTENT_TYPE, ORIGIN, QUERY, intake_body
 
 # What a timed run counts as made: the requests stored (waiting for their ticket) or
 # already tickets.
@@ -93,11 +93,10 @@ def run_with_worker(target, timed) -> None:
 
 
 def _send(target, key: str, n: int) -> int:
-    payload = json.loads(json.dumps(INTAKE).replace("@N@", str(n)).replace(
-        "@EMAIL@", f"widget-paced-{n}@customers.example"))
     conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=60)
-    conn.request("POST", f"/widget/{key}/tickets", json.dumps(payload).encode(),
-                 {"Content-Type": "application/json", "Origin": ORIGIN})
+    conn.request("POST", f"/widget/{key}/tickets{QUERY}",
+                 intake_body(n, f"widget-paced-{n}@customers.example"),
+                 {"Content-Type": CONTENT_TYPE, "Origin": ORIGIN})
     answer = conn.getresponse()
     body = json.loads(answer.read())
     conn.close()

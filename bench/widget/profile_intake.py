@@ -1,7 +1,8 @@
 """Where the time of one widget intake goes: the app in this process (production settings,
-the three roles, PostgreSQL and Redis as in intake.py), N requests through Flask's test
-client to the widgets of BENCH_TENANTS tenants in turn, under cProfile; and the same for a
-no-op public JSON route (``--noop``: what any request costs before a view does anything).
+the three roles, PostgreSQL and Redis as in intake.py), N requests as the widget sends them
+to the widgets of BENCH_TENANTS tenants in turn, each handed to the app's WSGI callable (built
+before the clock starts: only the app is timed), under cProfile; and the same for a no-op
+public JSON route (``--noop``: what any request costs before a view does anything).
 
     .venv/bin/python bench/widget/profile_intake.py [--requests 500] [--top 40] [--noop]
         [--sort tottime] [--statements] [--no-profile]
@@ -28,8 +29,17 @@ sys.path.insert(0, str(HERE))
 
 import psycopg  # noqa: E402
 from apps import create_databases, drop_databases  # noqa: E402
-from common import BODY, ROOT, SUBJECT  # noqa: E402
-from widget_load import ORIGIN, UNLIMITED, sign_up_tenants, widget_app  # noqa: E402
+from common import ROOT  # noqa: E402
+from werkzeug.test import EnvironBuilder  # noqa: E402
+from widget_load import (  # noqa: E402
+    CONTENT_TYPE,
+    ORIGIN,
+    QUERY,
+    UNLIMITED,
+    intake_body,
+    sign_up_tenants,
+    widget_app,
+)  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 TENANTS = int(os.environ.get("BENCH_TENANTS", "200"))
@@ -68,7 +78,6 @@ def main() -> None:
         target = widget_app()
         keys = sign_up_tenants(target, TENANTS)
         app = build(target)
-        client = app.test_client()
         statements = []
         # Counted at the driver: the ORM's statements and those sent on the driver alone.
         execute = psycopg.Cursor.execute
@@ -79,17 +88,24 @@ def main() -> None:
 
         psycopg.Cursor.execute = counted
 
-        def post(n: int) -> None:
+        def environ(n: int) -> dict:
+            """Request ``n``, built before the clock starts: only the app is timed."""
             key = keys[n % len(keys)]
             if args.noop:
-                answer = client.post(f"/widget/{key}/noop", json={"n": n},
-                                     headers={"Origin": ORIGIN})
-                assert answer.status_code == 200, answer.get_data(as_text=True)
-                return
-            answer = client.post(f"/widget/{key}/tickets", headers={"Origin": ORIGIN}, json={
-                "name": f"Customer {n}", "email": f"c{n}@customers.example",
-                "subject": SUBJECT.replace("@N@", str(n)), "body": BODY.replace("@N@", str(n))})
-            assert answer.status_code == 201, answer.get_data(as_text=True)
+                return EnvironBuilder(f"/widget/{key}/noop", method="POST", json={"n": n},
+                                      headers={"Origin": ORIGIN}).get_environ()
+            return EnvironBuilder(f"/widget/{key}/tickets", method="POST",
+                                  query_string=QUERY.lstrip("?"), content_type=CONTENT_TYPE,
+                                  data=intake_body(n, f"c{n}@customers.example"),
+                                  headers={"Origin": ORIGIN}).get_environ()
+
+        def send(request: dict) -> None:
+            status = []
+            answer = b"".join(app(request, lambda code, headers, exc=None: status.append(code)))
+            assert status[0].startswith("200" if args.noop else "201"), answer
+
+        def post(n: int) -> None:
+            send(environ(n))
 
         for n in range(len(keys) * 2):  # every tenant's cached settings warm, twice
             post(n)
@@ -102,16 +118,17 @@ def main() -> None:
                 for name in redis.scan_iter("settings-value:*"):
                     redis.delete(name)
             args.requests = min(args.requests, len(keys))  # each tenant once: all cold
+        first = len(keys) * 2
+        requests = [environ(n) for n in range(first, first + args.requests)]
         statements.clear()
         profile = cProfile.Profile(time.process_time)  # CPU, not waiting
         cpu, wall = time.process_time(), time.perf_counter()
         if not args.no_profile:
             profile.enable()
-        first = len(keys) * 2
-        for n in range(first, first + args.requests):
+        for request in requests:
             if args.statements:
                 del statements[:]
-            post(n)
+            send(request)
         profile.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         per = 1 if args.statements else args.requests
