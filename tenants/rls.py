@@ -115,29 +115,33 @@ def entered(session, tenant_id: int) -> None:
     _record(session, {"tenant": str(tenant_id), "platform": _params()["platform"]})
 
 
-def _session():
+def _made_session():
+    """The session of this app context if one was made (None: nothing was read or written
+    yet, so there is nothing to flush, forget or re-apply — the first transaction applies
+    the context as it begins)."""
+    if not has_app_context():
+        return None
     # ``app.extensions`` builds its session class from ``tenants.database``, which reads the
     # context, which pushes scope changes through this module: ``db`` is looked up when used.
     from app.extensions import db
 
-    return db.session()
+    scoped = db.session
+    return scoped() if scoped.registry.has() else None
 
 
 def flush_pending() -> None:
     """Write what the session holds while the scope it was made in is still current."""
-    if not has_app_context():
-        return
-    session = _session()
-    if session.new or session.dirty or session.deleted:
+    session = _made_session()
+    if session is not None and (session.new or session.dirty or session.deleted):
         session.flush()
 
 
 def apply_to_session(*, clear_identity_map: bool = False) -> None:
     """Re-apply the context to the open transaction, if there is one; with
     ``clear_identity_map``, forget every loaded row (the scope changed)."""
-    if not has_app_context():
+    session = _made_session()
+    if session is None:
         return
-    session = _session()
     if clear_identity_map:
         session.expunge_all()
     if not session.in_transaction():

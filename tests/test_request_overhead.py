@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app import unit_of_work
 from app.config import TestConfig
 from app.extensions import CookieSessionInterface, ViewLimiter, db, limiter
+from tenants import context
 from tests.conftest import STRONG_PASSWORD
 
 STORAGE_CALLS = ("incr", "get", "get_expiry", "check", "clear", "reset", "acquire_entry",
@@ -198,3 +199,10 @@ def test_a_request_that_used_the_database_commits(transactions):
     app, _ = _app_with_views()
     assert app.test_client().get("/reads").get_data(as_text=True) == "1"
     assert transactions == ["begin", "commit"]
+
+
+def test_entering_a_tenant_makes_no_session_until_one_is_needed(app):
+    with app.app_context():
+        with context.tenant_scope(1):
+            assert not db.session.registry.has()  # nothing to flush, forget or re-apply
+        assert not db.session.registry.has()

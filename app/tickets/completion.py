@@ -27,6 +27,7 @@ from app.db_types import utcnow
 from app.events.service import record_event
 from app.extensions import db
 from app.jobs import platform_job, queue, redis_connection
+from app.jobs.wire import round_trip
 from app.languages import LANGUAGES
 from app.tickets import search, signals
 from app.tickets.models import Ticket, TicketCompletion
@@ -87,7 +88,8 @@ def ask_for_drain(flag: str, job) -> None:
     ``flag`` says none is coming (the job clears the flag as it starts). Redis out of reach
     leaves the work to the periodic sweep."""
     try:
-        if redis_connection().set(flag, 1, nx=True, ex=DRAIN_FLAG_SECONDS):
+        [set_now] = round_trip(("SET", flag, 1, "NX", "EX", DRAIN_FLAG_SECONDS))
+        if set_now:
             queue("default").enqueue(job)
     except RedisError:  # the sweep does it within a minute
         log.warning("no drain queued (%s)", flag, exc_info=True)

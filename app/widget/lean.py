@@ -140,6 +140,9 @@ RETURNING ticket_id, number, admitted
 """
 
 
+_CURSOR = "widget_lean_cursor"
+
+
 def _store(params: dict):
     """Run the one statement: the request's whole unit of work. Given an engine, on a
     pooled connection of its own in autocommit — one round trip, committed as it answers (no
@@ -153,9 +156,14 @@ def _store(params: dict):
         pooled = bind.raw_connection()
         try:
             driver = pooled.driver_connection
+            # The connection's own cursor for this statement, kept with it in the pool (the
+            # record's info lives as long as the driver connection).
+            cursor = pooled.info.get(_CURSOR)
+            if cursor is None or cursor.closed:
+                cursor = pooled.info[_CURSOR] = driver.cursor()
             driver.autocommit = True
             try:
-                row = driver.execute(_STORE, params).fetchone()
+                row = cursor.execute(_STORE, params, prepare=True).fetchone()
             finally:
                 driver.autocommit = False
         finally:

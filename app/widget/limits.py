@@ -2,8 +2,9 @@
 (``WIDGET_RATE_LIMIT``) and per widget key, all of a site's visitors together
 (``WIDGET_KEY_RATE_LIMIT``), both in the limiter's notation ("20 per minute").
 
-Fixed windows counted in Redis, every counter of both limits in one pipelined round trip
-(the limiter extension would make one per limit, and another for its headers). Over a
+Fixed windows counted in Redis, every counter of both limits in one round trip
+(``app.jobs.wire``; the limiter extension would make one per limit, and another for its
+headers). Over a
 limit is a 429 whose ``Retry-After`` says when the window ends. Redis out of reach lets the
 request through: a visitor's request is worth more than a counter.
 """
@@ -18,6 +19,7 @@ from limits import parse_many
 from redis.exceptions import RedisError
 
 from app.errors import RateLimited
+from app.jobs.wire import round_trip
 
 log = logging.getLogger(__name__)
 PREFIX = "widget-limit"
@@ -50,8 +52,7 @@ def count_intake(widget_key: str, *, address: str | None = None,
     if not enabled and not read:
         return Counted()
     now = time.time()
-    counted = []
-    pipe = current_app.extensions["redis"].pipeline(transaction=False)
+    counted, commands = [], []
     if enabled:
         if address is None:
             address = request.remote_addr
@@ -59,13 +60,12 @@ def count_intake(widget_key: str, *, address: str | None = None,
                              (f"key:{widget_key}", "WIDGET_KEY_RATE_LIMIT")):
             for amount, seconds in _windows(config[setting]):
                 name = f"{PREFIX}:{who}:{amount}/{seconds}:{int(now // seconds)}"
-                pipe.incr(name)
-                pipe.expire(name, seconds + 1)
+                commands += [("INCR", name), ("EXPIRE", name, seconds + 1)]
                 counted.append((amount, seconds))
     if read:
-        pipe.mget(read)
+        commands.append(("MGET", *read))
     try:
-        replies = pipe.execute()
+        replies = round_trip(*commands)
     except RedisError:
         log.warning("widget rate limits unavailable; request let through", exc_info=True)
         return Counted()
