@@ -10,10 +10,11 @@ matching a request against them.
 import re
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.addresses import InvalidAddress
+from app.addresses import normalized as normalized_address
 from app.db_types import utcnow
 from app.errors import Forbidden, ValidationFailed
 from app.events.service import record_event
@@ -104,8 +105,8 @@ def get_stop_list() -> dict:
 
 def _address(raw: str) -> str:
     try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+        return normalized_address(raw)
+    except InvalidAddress:
         raise ValueError(_("“%(value)s” is not an e-mail address.", value=raw)) from None
 
 

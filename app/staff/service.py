@@ -11,10 +11,11 @@ Rights, for the page and the API alike:
 
 The first admin is made by signup (``create_first_admin``), before anyone could act.
 """
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from app.addresses import InvalidAddress
+from app.addresses import normalized as normalized_address
 from app.auth.sessions import end_sessions, kept_session
 from app.departments.models import Department
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -55,8 +56,8 @@ def staff_to_edit(*, actor, staff_id: int) -> Staff:
 
 def normalize_email(raw: str) -> str:
     try:
-        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+        return normalized_address((raw or "").strip())
+    except InvalidAddress:
         raise ValidationFailed(fields={"email": _("Enter a valid e-mail address.")}) from None
 
 

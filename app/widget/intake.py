@@ -11,10 +11,11 @@ for it, and a pending mark written with the ticket makes sure it happens.
 """
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.addresses import InvalidAddress
+from app.addresses import normalized as normalized_address
 from app.api.limits import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from app.attachments.service import NewFile
 from app.errors import ServiceError, ValidationFailed
@@ -80,9 +81,8 @@ def check_fields(fields: list[dict], submission: Submission) -> tuple[dict, dict
                 values[name] = raw if name == "body" else text
         elif name == "email":
             try:
-                values[name] = validate_email(str(text), check_deliverability=False
-                                              ).normalized.lower()
-            except EmailNotValidError:
+                values[name] = normalized_address(str(text))
+            except InvalidAddress:
                 problems[name] = _("Enter a valid e-mail address.")
         elif name == "department_id":
             offered = {option["value"] for option in item.get("options", [])}
