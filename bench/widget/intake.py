@@ -9,11 +9,12 @@
   hashing so that it takes seconds), each allowing the origin https://shop.example in its widget
   settings and moved to the Pro plan with the daily quota raised to BENCH_TICKETS_PER_DAY
   (so no request is deferred; the summary says how many were). The widget's rate limits are
-  lifted for the run (every request comes from one address). wrk posts JSON as the widget
-  does (``Origin``, name, e-mail, subject, message), each request to the next tenant's key
-  in turn, each from a new customer address: in the request, the tenant by key, the origin
-  check, the rate limits (Redis), the form's checks, the quota and the stored request with
-  its number, as a visitor gets it; the rest (stop list, routing, SLA, ticket, message,
+  lifted for the run (every request comes from one address). wrk posts what the widget
+  sends without files (``Origin``, a urlencoded form: name, e-mail, subject, message, the
+  empty honeypot; ``?language=``), each request to the next tenant's key in turn, each from a
+  new customer address: in the request, the tenant by key, the origin
+  check, the rate limits (Redis), the form's checks, the stop lists, the quota and the
+  stored request with its number, as a visitor gets it; the rest (routing, SLA, ticket, message,
   search index, event, portal link, receipt letter) in the job below.
 - floor: bench/api/floor_app.py (one INSERT … RETURNING per request), same gunicorn settings.
 - no-op (the ceiling): this app with one more route that answers at once
@@ -21,8 +22,9 @@
   environment: what the app's own per-request work (hooks, locale, limiter, headers, logs)
   leaves of the floor's throughput before the intake does anything.
 
-A JSON request is stored in the request with its number (one statement, app/widget/lean.py)
-and made a ticket by a job right after the commit (app/widget/registration.py); no worker
+Such a request is served below Flask's request machinery (app/widget/direct.py), stored with
+its number (one statement, app/widget/lean.py) and made a ticket by a job right after the
+commit (app/widget/registration.py); no worker
 runs during the timed runs, so the stored requests wait (a timed run counts a request as
 made once it is stored: ``widget_requests`` plus ``tickets``). After the runs, one worker
 process (``flask worker --burst``) makes their tickets and the summary prints how many it
