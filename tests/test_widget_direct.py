@@ -5,7 +5,8 @@ import logging
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy.pool import NullPool
 from werkzeug.test import Client
 
 from app.extensions import db
@@ -208,3 +209,47 @@ def test_the_widgets_answers_never_read_or_set_a_cookie(site):
         assert answer.status_code in (200, 201, 204), answer.get_data(as_text=True)
         assert "Set-Cookie" not in answer.headers
         assert "Cookie" not in answer.headers.get("Vary", "")
+
+
+def test_a_nul_character_in_the_form_is_refused_by_the_view_without_an_error(site, caplog):
+    _remembered(site)
+    with caplog.at_level(logging.ERROR, logger="app.widget.direct"):
+        answer = site.send({"subject": "Hello\x00there"})
+    assert answer.status_code == 400
+    assert "NUL" in answer.get_json()["error"]["message"]
+    assert "handed to the view" not in caplog.text
+
+
+@pytest.mark.real_commits
+def test_connections_the_database_dropped_are_not_reused(app, signup):
+    """After the server drops the app's connections (a restart), each failing request
+    discards the dead connection it met, so requests succeed again within a pool's worth."""
+    api, body = signup()
+    with app.app_context(), context.platform_connection(), context.platform_scope():
+        tenant_id = db.session.scalar(select(Tenant.id).where(
+            Tenant.slug == body["tenant"]["slug"]))
+        db.session.commit()
+    try:
+        site = Site(api).allow()
+        _remember(app, site.key)
+        assert [site.send().status_code for _ in range(3)] == [201] * 3
+        # Terminating another role's backends takes the test server's superuser.
+        url = make_url(app.config["MIGRATION_DATABASE_URI"]).set(username="postgres",
+                                                                  password=None)
+        owner = create_engine(url, poolclass=NullPool)
+        with owner.begin() as conn:
+            dropped = conn.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE usename = 'helpdesk' AND datname = current_database()")).scalar()
+        owner.dispose()
+        assert dropped >= 1
+        outcomes = []
+        for _ in range(16):
+            try:
+                outcomes.append(site.send().status_code)
+            except Exception:  # noqa: BLE001 - a request that met a dead connection
+                outcomes.append("error")
+        first = outcomes.index(201)
+        assert first <= 12 and set(outcomes[first:]) == {201}, outcomes
+    finally:
+        remove_tenant(app, tenant_id)

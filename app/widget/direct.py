@@ -146,8 +146,13 @@ class DirectIntake:
         raw = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = BytesIO(raw)  # the view, if it is handed over, reads it all
         try:
-            submission = (parsing.json_submission(raw) if kind == JSON
-                          else parsing.form_submission(parsing.urlencoded_form(raw)))
+            if kind == JSON:
+                submission = parsing.json_submission(raw)
+            else:
+                fields = parsing.urlencoded_form(raw)
+                if any("\x00" in value for _name, value in fields.items(multi=True)):
+                    return None  # the view refuses NUL characters with a clear 400
+                submission = parsing.form_submission(fields)
             if not lean.available(submission):
                 return None  # the embedded default's database: the full path
             accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)

@@ -165,9 +165,12 @@ def _store(params: dict):
             try:
                 row = cursor.execute(_STORE, params, prepare=True).fetchone()
             finally:
-                driver.autocommit = False
+                if driver.broken:  # the server went away: never back to the pool
+                    pooled.invalidate()
+                else:
+                    driver.autocommit = False
         finally:
-            pooled.close()  # back to the pool
+            pooled.close()  # back to the pool (an invalidated one is discarded)
         if row is not None:
             ask()
         return row
