@@ -1,4 +1,8 @@
 """Per-request wiring: resolve the tenant once, pick the language, render errors."""
+from urllib.parse import parse_qsl
+
+import werkzeug.urls  # noqa: F401  (registers the "werkzeug.url_quote" decoding errors)
+from flask import Request as FlaskRequest
 from flask import (
     current_app,
     g,
@@ -11,8 +15,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 from app import unit_of_work
 from app.api.core import error_payload
@@ -172,6 +178,18 @@ class _IdConverter(IntegerConverter):
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
+class Request(FlaskRequest):
+    """Flask's request, whose query never fails to read: bytes that are not UTF-8 stay
+    percent-encoded, as werkzeug already keeps an escape that does not decode (its own
+    ``args`` raises, and every page would answer 500 to such an address)."""
+
+    @cached_property
+    def args(self) -> MultiDict:
+        return self.parameter_storage_class(parse_qsl(
+            self.query_string.decode("utf-8", "werkzeug.url_quote"), keep_blank_values=True,
+            errors="werkzeug.url_quote"))
+
+
 def _reject_nul() -> None:
     """Text with NUL characters can't be stored (PostgreSQL refuses it): a clear 400."""
     sources = [request.args]
@@ -192,6 +210,7 @@ def _database_error(exc: DBAPIError):
 
 
 def init_app(app) -> None:
+    app.request_class = Request
     app.url_map.converters["int"] = _IdConverter
     app.before_request(_reject_nul)
     app.before_request(_resolve_tenant)

@@ -253,3 +253,18 @@ def test_connections_the_database_dropped_are_not_reused(app, signup):
         assert first <= 12 and set(outcomes[first:]) == {201}, outcomes
     finally:
         remove_tenant(app, tenant_id)
+
+
+def test_an_address_that_is_not_utf8_is_read_not_refused(app, site, no_view):
+    _remember(app, site.key)
+    answer = site.client.post(
+        f"/widget/{site.key}/tickets", environ_overrides={"QUERY_STRING": "language=\xff"},
+        data="email=c%40client.example&subject=Hi&body=Hello",
+        content_type="application/x-www-form-urlencoded", headers=site.headers())
+    assert answer.status_code == 201  # the language is unknown: the widget's or browser's
+
+
+def test_no_page_fails_on_an_address_that_is_not_utf8(client, site):
+    for path in ("/healthz", f"/widget/{site.key}/config", "/api/v1/tickets", "/nowhere"):
+        answer = client.get(path, environ_overrides={"QUERY_STRING": "q=\xff\xfe&lang=ru"})
+        assert answer.status_code < 500, (path, answer.status_code)

@@ -66,9 +66,10 @@ def _length(environ) -> int | None:
 def _arguments(environ) -> MultiDict | None:
     """The query as the view reads it (``request.args``); None when it holds more than the
     language or a NUL character (the view answers those)."""
-    query = environ.get("QUERY_STRING", "")
-    args = MultiDict(parse_qsl(query.encode("latin-1").decode(), keep_blank_values=True,
-                               errors="werkzeug.url_quote")) if query else MultiDict()
+    query = environ.get("QUERY_STRING", "").encode("latin-1")
+    # As app.requests.Request reads it: bytes that are not UTF-8 stay percent-encoded.
+    args = MultiDict(parse_qsl(query.decode("utf-8", "werkzeug.url_quote"),
+                               keep_blank_values=True, errors="werkzeug.url_quote"))
     if any(name != "language" or "\x00" in value for name, value in args.items(multi=True)):
         return None
     return args
