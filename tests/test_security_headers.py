@@ -101,7 +101,7 @@ def test_hsts_only_with_an_https_base_url(client):
     https = create_app(TestConfig(BASE_URL="https://help.example.com")).test_client()
     for base_url in ("https://help.example.com", "http://localhost"):  # behind a TLS proxy
         response = https.get("/", base_url=base_url)
-        assert response.status_code == 200  # never redirected to https by talisman
+        assert response.status_code == 200  # never redirected to https
         assert_secure(response, hsts=True)
         assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 

@@ -1,7 +1,6 @@
-"""The security headers of each kind of endpoint, written out as the responses carried them
-when flask-talisman set them (app/security.py now computes them once per endpoint): the same
-headers, values and order, for an app page, the API, the widget, a relaxed blueprint, a
-relaxed view and a request no route matched."""
+"""The security headers of each kind of endpoint, written out literally (app/security.py
+computes them once per endpoint): the headers, values and order for an app page, the API,
+the widget, a relaxed blueprint, a relaxed view and a request no route matched."""
 from flask import Response
 
 from app import create_app, security
@@ -114,7 +113,7 @@ def test_https_responses_and_a_response_with_its_own_headers():
     response = client.get("/api/v1/departments")  # 401 without a token
     assert response.status_code == 401 and ours(response) == STRICT_HTTPS
     response = client.get("/own")
-    # Set in place, as talisman did: its own policy kept, the rest ours.
+    # Set in place: the response's own policy kept, the rest ours.
     assert list(response.headers)[:6] == [
         ("X-Frame-Options", "DENY"),
         ("Content-Security-Policy", "default-src 'none'; sandbox"),
