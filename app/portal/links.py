@@ -11,6 +11,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -32,7 +33,14 @@ _SALT = "portal-link"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    """The links' signer for the app's secret key, made once per key (every status link of
+    every request and letter is signed or read with it)."""
+    return _signer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _signer_for(secret_key) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=_SALT)
 
 
 def token_of(link: PortalLink) -> str:
