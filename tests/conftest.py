@@ -6,14 +6,16 @@ from contextlib import contextmanager
 import pytest
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from app.staff.models import Staff
 from tenants import context
+from tenants.resolve import tenant_id_by_slug
 from tests.statements import recorded_statements
 
 _numbers = itertools.count(1)
@@ -91,6 +93,19 @@ def _isolated(request, app):
         outer.rollback()
         connection.close()
         context.clear()
+
+
+@pytest.fixture
+def desk(app, signup, app_ctx):
+    """A Pro company's admin at the ticket desk (``Desk``), inside the company's scope: for
+    service-level tests of the desk (a module may define its own ``desk``)."""
+    from tests.test_tickets_support import Desk, make_pro  # it imports this module
+
+    api, body = signup()
+    make_pro(app, api)
+    with context.tenant_scope(tenant_id_by_slug(body["tenant"]["slug"])):
+        admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
+        yield Desk(None, admin)
 
 
 @pytest.fixture

@@ -18,16 +18,7 @@ from app.tickets.models import Ticket
 from tenants.context import tenant_scope
 from tenants.resolve import tenant_id_by_slug
 from tests.statements import FIXTURE_STATEMENTS, recorded_statements
-from tests.test_tickets_support import Desk, make_pro
-
-
-@pytest.fixture
-def desk(app, signup, app_ctx):
-    api, body = signup()
-    make_pro(app, api)
-    with tenant_scope(tenant_id_by_slug(body["tenant"]["slug"])):
-        admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
-        yield Desk(None, admin)
+from tests.test_tickets_support import Desk
 
 
 @pytest.fixture

@@ -18,19 +18,10 @@ from app.tickets.models import Ticket
 from tenants.context import tenant_scope
 from tenants.resolve import tenant_id_by_slug
 from tests.statements import recorded_statements
-from tests.test_tickets_support import Desk, make_pro
+from tests.test_tickets_support import Desk
 
 # Not the app's: the test fixture's savepoints and roles, the tenant setting per transaction.
 _NOT_COUNTED = ("SELECT SET_CONFIG('APP.",)
-
-
-@pytest.fixture
-def desk(app, signup, app_ctx):
-    api, body = signup()
-    make_pro(app, api)
-    with tenant_scope(tenant_id_by_slug(body["tenant"]["slug"])):
-        admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
-        yield Desk(None, admin)
 
 
 @pytest.fixture

@@ -1,15 +1,11 @@
 """The ticket read path: a list answers exactly what the ticket itself answers, in one query
 per page (no query per row, no second query for the requesters)."""
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
-from app.staff.models import Staff
 from app.tickets import service
-from tenants.context import tenant_scope
-from tenants.resolve import tenant_id_by_slug
 from tests.statements import recorded_statements
-from tests.test_tickets_support import Desk, make_pro, new_ticket
+from tests.test_tickets_support import new_ticket
 
 # Not the app's: the test fixture's savepoints and roles, and the tenant setting per transaction.
 _NOT_COUNTED = ("SELECT SET_CONFIG",)
@@ -38,15 +34,6 @@ def test_list_and_search_items_equal_the_ticket(tenant_a):
         whole = tenant_a.get(f"/tickets/{item['number']}").get_json()
         assert item == _without_conversation(whole)
     assert listed[1]["merged_into"] == 1 and listed[0]["requester"]["name"] == "Three"
-
-
-@pytest.fixture
-def desk(app, signup, app_ctx):
-    api, body = signup()
-    make_pro(app, api)
-    with tenant_scope(tenant_id_by_slug(body["tenant"]["slug"])):
-        admin = db.session.scalar(select(Staff).where(Staff.role == "admin"))
-        yield Desk(None, admin)
 
 
 @pytest.fixture

@@ -180,24 +180,32 @@ def test_the_request_is_logged_and_counted_under_its_id(app, site, caplog):
     assert line.tenant == tenant_keys.known(site.key)
 
 
-@pytest.mark.real_commits
-def test_on_a_server_it_commits_by_itself_and_a_deleted_company_is_404(app, signup, no_view):
+@pytest.fixture
+def committed(app, signup):
+    """A committed company whose widget allows the shop and whose key this process knows:
+    (its site, its id); removed with all it owns after."""
     api, body = signup()
     with app.app_context(), context.platform_connection(), context.platform_scope():
         tenant_id = db.session.scalar(select(Tenant.id).where(
             Tenant.slug == body["tenant"]["slug"]))
         db.session.commit()
-    try:
-        site = Site(api).allow()
-        _remember(app, site.key)
-        assert site.send().status_code == 201  # its own connection, committed as it answered
-        with app.app_context(), context.platform_connection(), context.platform_scope():
-            stored = db.session.scalar(select(func.count()).select_from(WidgetRequest)
-                                       .where(WidgetRequest.tenant_id == tenant_id))
-            db.session.remove()
-        assert stored == 1
-    finally:
-        remove_tenant(app, tenant_id)
+    site = Site(api).allow()
+    _remember(app, site.key)
+    yield site, tenant_id
+    remove_tenant(app, tenant_id)  # again, for a test that removed it itself: nothing left
+
+
+@pytest.mark.real_commits
+def test_on_a_server_it_commits_by_itself_and_a_deleted_company_is_404(app, committed,
+                                                                       no_view):
+    site, tenant_id = committed
+    assert site.send().status_code == 201  # its own connection, committed as it answered
+    with app.app_context(), context.platform_connection(), context.platform_scope():
+        stored = db.session.scalar(select(func.count()).select_from(WidgetRequest)
+                                   .where(WidgetRequest.tenant_id == tenant_id))
+        db.session.remove()
+    assert stored == 1
+    remove_tenant(app, tenant_id)
     gone = site.send()  # nothing is stored for a company that is gone; its key is forgotten
     assert gone.status_code == 404 and gone.get_json()["error"]["code"] == "not_found"
     assert tenant_keys.known(site.key) is None
@@ -221,38 +229,29 @@ def test_a_nul_character_in_the_form_is_refused_by_the_view_without_an_error(sit
 
 
 @pytest.mark.real_commits
-def test_connections_the_database_dropped_are_not_reused(app, signup):
+def test_connections_the_database_dropped_are_not_reused(app, committed):
     """After the server drops the app's connections (a restart), each failing request
     discards the dead connection it met, so requests succeed again within a pool's worth."""
-    api, body = signup()
-    with app.app_context(), context.platform_connection(), context.platform_scope():
-        tenant_id = db.session.scalar(select(Tenant.id).where(
-            Tenant.slug == body["tenant"]["slug"]))
-        db.session.commit()
-    try:
-        site = Site(api).allow()
-        _remember(app, site.key)
-        assert [site.send().status_code for _ in range(3)] == [201] * 3
-        # Terminating another role's backends takes the test server's superuser.
-        url = make_url(app.config["MIGRATION_DATABASE_URI"]).set(username="postgres",
-                                                                  password=None)
-        owner = create_engine(url, poolclass=NullPool)
-        with owner.begin() as conn:
-            dropped = conn.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE usename = 'helpdesk' AND datname = current_database()")).scalar()
-        owner.dispose()
-        assert dropped >= 1
-        outcomes = []
-        for _ in range(16):
-            try:
-                outcomes.append(site.send().status_code)
-            except Exception:  # noqa: BLE001 - a request that met a dead connection
-                outcomes.append("error")
-        first = outcomes.index(201)
-        assert first <= 12 and set(outcomes[first:]) == {201}, outcomes
-    finally:
-        remove_tenant(app, tenant_id)
+    site, _tenant_id = committed
+    assert [site.send().status_code for _ in range(3)] == [201] * 3
+    # Terminating another role's backends takes the test server's superuser.
+    url = make_url(app.config["MIGRATION_DATABASE_URI"]).set(username="postgres",
+                                                              password=None)
+    owner = create_engine(url, poolclass=NullPool)
+    with owner.begin() as conn:
+        dropped = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE usename = 'helpdesk' AND datname = current_database()")).scalar()
+    owner.dispose()
+    assert dropped >= 1
+    outcomes = []
+    for _ in range(16):
+        try:
+            outcomes.append(site.send().status_code)
+        except Exception:  # noqa: BLE001 - a request that met a dead connection
+            outcomes.append("error")
+    first = outcomes.index(201)
+    assert first <= 12 and set(outcomes[first:]) == {201}, outcomes
 
 
 def test_an_address_that_is_not_utf8_is_read_not_refused(app, site, no_view):
