@@ -74,7 +74,10 @@ def _read_versions(tenant_id: int) -> tuple[int, int] | None:
 
 
 def _changed_in_transaction(tenant_id: int) -> bool:
-    dirty = db.session().info.get(_DIRTY)
+    scoped = db.session
+    if not scoped.registry.has():
+        return False  # no session in this context (none is made just to ask): nothing changed
+    dirty = scoped().info.get(_DIRTY)
     return bool(dirty) and (version_key(tenant_id) in dirty or CATALOG_KEY in dirty)
 
 

@@ -1,11 +1,14 @@
-"""Commands in one round trip on a pooled connection (``app.jobs.wire``): replies in order
-as the server sends them, an error reply raised once the others are read, a dropped
-connection replaced."""
+"""Commands in one round trip on the thread's own connection (``app.jobs.wire``): replies
+in order as the server sends them, an error reply raised once the others are read, a
+dropped connection replaced, one connection per thread and per process."""
+import threading
+
 import pytest
 from redis import Connection, ConnectionPool, Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
+from app.jobs import wire
 from app.jobs.wire import round_trip
 
 
@@ -56,3 +59,24 @@ def test_a_trip_that_fails_midway_is_sent_again_on_a_fresh_connection(redis, mon
 def test_the_apps_connection_by_default(app, redis):
     with app.app_context():
         assert round_trip(("SET", "wire:d", "x"), ("GET", "wire:d")) == [b"OK", b"x"]
+
+
+def _client_id(redis) -> int:
+    return round_trip(("CLIENT", "ID"), client=redis)[0]
+
+
+def test_each_thread_keeps_its_own_connection(redis):
+    mine = _client_id(redis)
+    assert _client_id(redis) == mine  # kept, not taken from the pool and given back
+    theirs = []
+    thread = threading.Thread(target=lambda: theirs.append(_client_id(redis)))
+    thread.start()
+    thread.join()
+    assert theirs and theirs[0] != mine
+
+
+def test_a_forked_process_makes_its_own(redis, monkeypatch):
+    parent = _client_id(redis)
+    real = wire.os.getpid()
+    monkeypatch.setattr(wire.os, "getpid", lambda: real + 1)
+    assert _client_id(redis) != parent

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Engine
 from werkzeug.datastructures import LanguageAccept
 
-from app import unit_of_work
+from app import dedicated, unit_of_work
 from app.db_types import utcnow
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
@@ -140,41 +140,32 @@ RETURNING ticket_id, number, admitted
 """
 
 
-_CURSOR = "widget_lean_cursor"
+def _bind():
+    """What the session of this context runs on, without making one when there is none
+    (the direct intake has no other use for a session): its own bind, else the one every
+    new session gets (a connection in an outer transaction), else the app's engine."""
+    scoped = db.session
+    if scoped.registry.has():
+        return scoped().get_bind()
+    factory = getattr(scoped, "session_factory", None)
+    bind = factory.kw.get("bind") if factory is not None else None
+    return bind if bind is not None else db.engine
 
 
 def _store(params: dict):
-    """Run the one statement: the request's whole unit of work. Given an engine, on a
-    pooled connection of its own in autocommit — one round trip, committed as it answers (no
-    BEGIN, no COMMIT), through the driver alone (nothing of the ORM's is involved) — and
-    the drain is asked for at once; inside a transaction the session was given, in that
-    transaction, and the drain once it commits."""
+    """Run the one statement: the request's whole unit of work. Given an engine, on this
+    thread's own connection in autocommit (``app.dedicated``) — one round trip, committed
+    as it answers (no BEGIN, no COMMIT), through the driver alone — and the drain is asked
+    for at once; inside a transaction the session was given, in that transaction, and the
+    drain once it commits."""
     ask = partial(ask_for_drain, DRAIN_COMING, register_waiting_job)
-    session = db.session()
-    bind = session.get_bind()
+    bind = _bind()
     if isinstance(bind, Engine):
-        pooled = bind.raw_connection()
-        try:
-            driver = pooled.driver_connection
-            # The connection's own cursor for this statement, kept with it in the pool (the
-            # record's info lives as long as the driver connection).
-            cursor = pooled.info.get(_CURSOR)
-            if cursor is None or cursor.closed:
-                cursor = pooled.info[_CURSOR] = driver.cursor()
-            driver.autocommit = True
-            try:
-                row = cursor.execute(_STORE, params, prepare=True).fetchone()
-            finally:
-                if driver.broken:  # the server went away: never back to the pool
-                    pooled.invalidate()
-                else:
-                    driver.autocommit = False
-        finally:
-            pooled.close()  # back to the pool (an invalidated one is discarded)
+        row = dedicated.fetch_one(bind, _STORE, params)
         if row is not None:
             ask()
         return row
-    connection, _began = rls.connection_applying_settings(session)
+    connection, _began = rls.connection_applying_settings(db.session())
     row = connection.exec_driver_sql(_STORE, params).first()
     unit_of_work.after_commit(ask)
     return row

@@ -1,7 +1,7 @@
 """Benchmark: requests sent through the website widget (``POST /widget/<key>/tickets``) across
 1,000 tenants, beside the bare Flask floor, in the same run on the same PostgreSQL server.
 
-    .venv/bin/python bench/widget/intake.py [--keep]
+    .venv/bin/python bench/widget/intake.py [--keep] [--intake-only]
 
 - ours: this app under gunicorn (2 sync workers) with the three production roles, migrated
   with ``flask --app wsgi db upgrade heads``; BENCH_TENANTS tenants (1,000) signed up by the
@@ -199,6 +199,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true",
                         help="keep the databases, roles and the Redis database")
+    parser.add_argument("--intake-only", action="store_true",
+                        help="the timed runs only: no drain, no run with a worker")
     args = parser.parse_args()
     ensure_wrk()
     script = (ROOT / "static" / "widget.js").read_bytes()
@@ -246,6 +248,8 @@ def main() -> None:
         print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         for target in targets:
             stop(target)
+        if args.intake_only:
+            return
         drain.drain_all(widget, rows_conns[0])
         total, deferred, spam = rows_conns[0].execute(
             "SELECT count(*), count(*) FILTER (WHERE deferred), count(*) FILTER (WHERE spam)"
