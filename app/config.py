@@ -105,6 +105,9 @@ def from_environment() -> dict:
         "WIDGET_RATE_LIMIT": env.get("WIDGET_RATE_LIMIT", "20 per minute"),
         "WIDGET_KEY_RATE_LIMIT": env.get("WIDGET_KEY_RATE_LIMIT", "600 per minute"),
         "WIDGET_READ_RATE_LIMIT": env.get("WIDGET_READ_RATE_LIMIT", "300 per minute"),
+        # How long a drain of widget requests looks again for requests still committing
+        # before it ends; a busy site's requests then skip asking for a drain (0: always ask).
+        "WIDGET_DRAIN_LINGER_SECONDS": float(env.get("WIDGET_DRAIN_LINGER_SECONDS", "0.25")),
     }
 
 

@@ -2,15 +2,18 @@
 widget's own request is answered there exactly as the view answers it, and everything else
 reaches the view with its body intact and its rate limits counted once."""
 import logging
+import time
 
 import pytest
 from prometheus_client import REGISTRY
+from rq import Queue
 from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 from werkzeug.test import Client
 
+from app import dedicated
 from app.extensions import db
-from app.widget import direct, parsing, tenant_keys
+from app.widget import direct, lean, parsing, registration, tenant_keys
 from app.widget.models import WidgetRequest
 from tenants import context
 from tenants.database import TenantSession
@@ -282,3 +285,61 @@ def test_no_page_fails_on_an_address_that_is_not_utf8(client, site):
     for path in ("/healthz", f"/widget/{site.key}/config", "/api/v1/tickets", "/nowhere"):
         answer = client.get(path, environ_overrides={"QUERY_STRING": "q=\xff\xfe&lang=ru"})
         assert answer.status_code < 500, (path, answer.status_code)
+
+
+@pytest.fixture
+def asks(app, monkeypatch):
+    """The drains the direct intake asks for (recorded, not queued); a drain lingers 0.25 s."""
+    monkeypatch.setitem(app.config, "WIDGET_DRAIN_LINGER_SECONDS", 0.25)
+    asked = []
+    monkeypatch.setattr(lean, "ask_for_drain", lambda flag, job: asked.append(flag))
+    return asked
+
+
+@pytest.mark.real_commits
+def test_a_request_that_saw_a_drain_coming_leaves_its_row_to_it(app, committed, no_view, asks,
+                                                                monkeypatch):
+    site, _tenant_id = committed
+    redis = app.extensions["redis"]
+    redis.delete(registration.DRAIN_COMING)
+    assert site.send().status_code == 201
+    assert asks == [registration.DRAIN_COMING]  # none coming: it asks
+    redis.set(registration.DRAIN_COMING, 1)
+    assert site.send().status_code == 201
+    assert len(asks) == 1  # one coming, and the request was quick: that drain takes it
+    real = dedicated.fetch_one
+
+    def slow(*args):
+        time.sleep(0.15)  # longer than half the linger between its look and its commit
+        return real(*args)
+
+    monkeypatch.setattr(dedicated, "fetch_one", slow)
+    assert site.send().status_code == 201
+    assert len(asks) == 2  # the drain may have looked for the last time already: it asks
+    monkeypatch.setattr(dedicated, "fetch_one", real)
+    monkeypatch.setitem(app.config, "WIDGET_DRAIN_LINGER_SECONDS", 0)
+    assert site.send().status_code == 201
+    assert len(asks) == 3  # drains do not linger: every request asks
+
+
+def test_a_drain_looks_again_for_the_requests_still_committing(app, site, monkeypatch):
+    """A request stored while the drain lingers is made a ticket by that drain."""
+    monkeypatch.setitem(app.config, "WIDGET_DRAIN_LINGER_SECONDS", 0.25)
+    assert site.post({"subject": "First"}).status_code == 201
+    pauses = []
+
+    def pause(seconds):
+        pauses.append(seconds)
+        if len(pauses) == 1:  # a request that saw the flag before the drain started
+            assert site.post({"subject": "Second"}).status_code == 201
+
+    monkeypatch.setattr(registration.time, "sleep", pause)
+    with app.app_context():
+        queue = Queue("default", connection=app.extensions["redis"])
+        queue.empty()
+        assert registration.register_waiting_job() == 2
+        db.session.commit()
+        db.session.remove()
+    assert 0 < max(pauses) <= 0.025 + 1e-9 and len(pauses) >= 2
+    subjects = {item["subject"] for item in site.api.get("/tickets").get_json()["items"]}
+    assert subjects == {"First", "Second"}

@@ -132,10 +132,9 @@ class DirectIntake:
         """(the stored request, the origin), or None for the view. Counting the request is
         its first step and storing it the last: nothing in between writes."""
         counted = limits.count_intake(key, address=str(environ.get("REMOTE_ADDR")),
-                                      read=settings_cache.version_keys(tenant_id))
+                                      read=lean.intake_reads(tenant_id))
         environ[limits.COUNTED] = counted
-        if counted.read:
-            settings_cache.versions_read(tenant_id, *counted.read)
+        drain_seen_at = lean.take_reads(tenant_id, counted)
         origin = environ.get("HTTP_ORIGIN")
         args = _arguments(environ)
         if (counted.retry_after or args is None
@@ -164,7 +163,7 @@ class DirectIntake:
         if prepared is None:
             return None  # the honeypot: the view answers it
         try:
-            stored = lean.store(prepared, widget_key=key)
+            stored = lean.store(prepared, widget_key=key, drain_seen_at=drain_seen_at)
         except NotFound:
             return None  # the company is gone (its key forgotten): the view answers 404
         unit_of_work.commit()  # as the view's wrapper does (nothing to commit on a server)

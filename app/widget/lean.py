@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Engine
 from werkzeug.datastructures import LanguageAccept
 
-from app import dedicated, unit_of_work
+from app import dedicated, settings_cache, unit_of_work
 from app.db_types import utcnow
 from app.errors import NotFound, ServiceError, ValidationFailed
 from app.extensions import db
@@ -36,7 +36,8 @@ from app.tickets.settings import get_settings
 from app.widget import identity, tenant_keys
 from app.widget.form import form_fields
 from app.widget.intake import Submission, check_fields, widget_names
-from app.widget.registration import DRAIN_COMING, register_waiting_job
+from app.widget.limits import Counted
+from app.widget.registration import DRAIN_COMING, covered, register_waiting_job
 from app.widget.settings import current_widget
 from billing.limits import daily_ticket_limit
 from tenants import context, rls
@@ -76,6 +77,22 @@ def _load() -> IntakeForm:
                       fields=tuple(form_fields(current_widget())),
                       daily_limit=daily_ticket_limit(tenant),
                       attachment_rules=(int(rules["max_file_bytes"]), int(rules["max_files"])))
+
+
+def intake_reads(tenant_id: int) -> tuple[str, ...]:
+    """The Redis keys a request reads in the round trip that counts its rate limits: the
+    settings' versions and the drain flag (``take_reads``)."""
+    return (*settings_cache.version_keys(tenant_id), DRAIN_COMING)
+
+
+def take_reads(tenant_id: int, counted: Counted) -> float | None:
+    """Hand the settings' versions ``counted`` read (``intake_reads``) to the settings
+    cache; when it saw a drain coming, the time it looked (``store``'s ``drain_seen_at``)."""
+    if not counted.read:
+        return None  # Redis did not answer: the settings are read uncached, the drain asked
+    *versions, coming = counted.read
+    settings_cache.versions_read(tenant_id, *versions)
+    return counted.looked_at if coming is not None else None
 
 
 def intake_form() -> IntakeForm:
@@ -152,17 +169,18 @@ def _bind():
     return bind if bind is not None else db.engine
 
 
-def _store(params: dict):
+def _store(params: dict, drain_seen_at: float | None):
     """Run the one statement: the request's whole unit of work. Given an engine, on this
     thread's own connection in autocommit (``app.dedicated``) — one round trip, committed
     as it answers (no BEGIN, no COMMIT), through the driver alone — and the drain is asked
-    for at once; inside a transaction the session was given, in that transaction, and the
-    drain once it commits."""
+    for at once, unless the drain the request saw coming covers it
+    (``registration.covered``); inside a transaction the session was given, in that
+    transaction, and the drain once it commits."""
     ask = partial(ask_for_drain, DRAIN_COMING, register_waiting_job)
     bind = _bind()
     if isinstance(bind, Engine):
         row = dedicated.fetch_one(bind, _STORE, params)
-        if row is not None:
+        if row is not None and not covered(drain_seen_at):
             ask()
         return row
     connection, _began = rls.connection_applying_settings(db.session())
@@ -216,10 +234,11 @@ def prepare(*, submission: Submission, language: str) -> Prepared | None:
         "received_at": utcnow()})
 
 
-def store(prepared: Prepared, *, widget_key: str) -> Stored:
+def store(prepared: Prepared, *, widget_key: str, drain_seen_at: float | None = None) -> Stored:
     """Store a prepared request with its number; the ticket follows in a job right after
-    the commit. A company deleted since its key was remembered is a 404."""
-    row = _store(prepared.params)
+    the commit. A company deleted since its key was remembered is a 404. ``drain_seen_at``:
+    when the request saw a drain coming (``time.monotonic()`` before it looked)."""
+    row = _store(prepared.params, drain_seen_at)
     if row is None:  # the company is gone: the key will be looked up again
         tenant_keys.forget(widget_key)
         raise NotFound()
@@ -229,10 +248,11 @@ def store(prepared: Prepared, *, widget_key: str) -> Stored:
                                      params["link_key"]), not admitted)
 
 
-def receive(*, submission: Submission, language: str, widget_key: str) -> Stored:
+def receive(*, submission: Submission, language: str, widget_key: str,
+            drain_seen_at: float | None = None) -> Stored:
     """Check the visitor's request and store it with its number (a 422 names every field
     that needs attention); the ticket follows in a job right after the commit."""
     prepared = prepare(submission=submission, language=language)
     if prepared is None:
         return Stored(None)
-    return store(prepared, widget_key=widget_key)
+    return store(prepared, widget_key=widget_key, drain_seen_at=drain_seen_at)

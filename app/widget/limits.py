@@ -35,11 +35,13 @@ def _windows(text: str) -> tuple[tuple[int, int], ...]:
 
 @dataclass(frozen=True)
 class Counted:
-    """A request counted: ``retry_after`` (seconds) when it is over a limit, and the values
-    of the keys read in the same round trip (None: Redis did not answer)."""
+    """A request counted: ``retry_after`` (seconds) when it is over a limit, the values
+    of the keys read in the same round trip (None: Redis did not answer), and
+    ``time.monotonic()`` taken before the trip (None: no trip was made)."""
 
     retry_after: int | None = None
     read: tuple | None = None
+    looked_at: float | None = None
 
 
 def count_intake(widget_key: str, *, address: str | None = None,
@@ -64,6 +66,7 @@ def count_intake(widget_key: str, *, address: str | None = None,
                 counted.append((amount, seconds))
     if read:
         commands.append(("MGET", *read))
+    looked_at = time.monotonic()
     try:
         replies = round_trip(*commands)
     except RedisError:
@@ -73,7 +76,7 @@ def count_intake(widget_key: str, *, address: str | None = None,
     waits = [seconds - now % seconds for (amount, seconds), count
              in zip(counted, replies[::2], strict=True) if count > amount]
     retry_after = max(1, math.ceil(max(waits))) if waits else None
-    return Counted(retry_after, values)
+    return Counted(retry_after, values, looked_at)
 
 
 def refuse_over(counted: Counted) -> None:

@@ -12,7 +12,6 @@ from functools import wraps
 from flask import Blueprint, current_app, g, jsonify, make_response, request
 from flask_babel import force_locale
 
-from app import settings_cache
 from app.api.core import error_payload
 from app.errors import Forbidden, NotFound, ServiceError
 from app.extensions import db, limiter
@@ -53,9 +52,8 @@ def _enter_tenant():
     if request.endpoint == "widget.tickets" and request.method == "POST":
         # Counted already when the direct intake handed the request over (app.widget.direct).
         g.intake_counted = request.environ.get(limits.COUNTED) or limits.count_intake(
-            g.widget_key, read=settings_cache.version_keys(tenant_id))
-        if g.intake_counted.read:
-            settings_cache.versions_read(tenant_id, *g.intake_counted.read)
+            g.widget_key, read=lean.intake_reads(tenant_id))
+        g.drain_seen_at = lean.take_reads(tenant_id, g.intake_counted)
     origin = request.headers.get("Origin")
     if not cors.origin_allowed(origin, current_widget().allowed_origins):
         raise Forbidden()
@@ -129,7 +127,7 @@ def tickets():
     submission = submission_from_request(lean.intake_form().attachment_rules)
     if lean.available(submission):
         stored = lean.receive(submission=submission, language=visitor_language(),
-                              widget_key=g.widget_key)
+                              widget_key=g.widget_key, drain_seen_at=g.drain_seen_at)
         return jsonify({"number": stored.number, "status_url": stored.status_url,
                         "deferred": stored.deferred}), 201
     received = receive(submission=submission, language=visitor_language())
