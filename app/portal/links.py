@@ -14,7 +14,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, Signer, URLSafeSerializer
 from sqlalchemy import select
 
 from app.db_types import utcnow
@@ -38,9 +38,36 @@ def _serializer() -> URLSafeSerializer:
     return _signer_for(current_app.config["SECRET_KEY"])
 
 
+class _OnceSigner(Signer):
+    """itsdangerous's signer with each key derived once (it derives it again for every
+    signature it makes or checks)."""
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        derived = self.__dict__.setdefault("_derived", {})
+        key = derived.get(secret_key)
+        if key is None:
+            key = derived[secret_key] = super().derive_key(secret_key)
+        return key
+
+
+class _LinkSerializer(URLSafeSerializer):
+    """The serializer of the links: one signer for its salt, made once (itsdangerous makes
+    one for every token it signs or reads); the tokens are the same."""
+
+    default_signer = _OnceSigner
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        if salt is not None and salt != self.salt:
+            return super().make_signer(salt)
+        signer = self.__dict__.get("_signer")
+        if signer is None:
+            signer = self.__dict__["_signer"] = super().make_signer()
+        return signer
+
+
 @lru_cache(maxsize=4)
 def _signer_for(secret_key) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=_SALT)
+    return _LinkSerializer(secret_key, salt=_SALT)
 
 
 def token_of(link: PortalLink) -> str:
