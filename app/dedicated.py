@@ -49,7 +49,8 @@ def _close_all(engine: Engine) -> None:
     with _lock:
         kept = _kept.pop(engine, [])
     for each in kept:
-        each.close()
+        if each.pid == os.getpid():  # a parent's, inherited by a fork, is the parent's to close
+            each.close()
 
 
 def _forget(engine: Engine, kept: _Kept, *, close: bool) -> None:

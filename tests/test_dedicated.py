@@ -82,3 +82,15 @@ def test_disposing_of_the_engine_closes_them(engine):
     engine.dispose()
     assert driver.closed
     assert dedicated.fetch_one(engine, PID, {})  # and a new one is made when needed
+
+
+def test_a_forked_process_disposing_of_the_engine_leaves_its_parents_alone(engine,
+                                                                         monkeypatch):
+    dedicated.fetch_one(engine, PID, {})
+    parents = dedicated._local.kept[engine].driver
+    real = dedicated.os.getpid()
+    monkeypatch.setattr(dedicated.os, "getpid", lambda: real + 1)
+    engine.dispose()  # as a forked worker may do first thing
+    assert not parents.closed  # the parent's connection: still the parent's
+    monkeypatch.setattr(dedicated.os, "getpid", lambda: real)
+    parents.close()
