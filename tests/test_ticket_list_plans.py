@@ -200,3 +200,28 @@ def test_the_breach_and_department_views_answer_what_the_built_statement_answers
     # The agent sees the first line's tickets and the unsorted ones, not the second line's.
     assert numbers == {"admin": [tickets[i].number for i in (10, 8, 0)],
                        "agent": [tickets[i].number for i in (8, 0)]}
+
+
+def _plans(fragment: str) -> list[tuple[int, int]]:
+    """(generic, custom) plan counts of this connection's prepared statements whose text
+    holds ``fragment``."""
+    return [tuple(row) for row in db.session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE :fragment"), {"fragment": f"%{fragment}%"})]
+
+
+def test_a_list_page_runs_on_its_generic_plan_and_the_setting_is_its_alone(desk):
+    """A page's generic plan (a walk of a tenant-first index) suits every tenant; planning
+    afresh on every run was half of a page's time on the server. The setting is the page's
+    alone: the transaction goes on with the session's own."""
+    for i in range(3):
+        desk.ticket(subject=f"Printer {i}", tags=["vip"])
+    db.session.flush()
+    default = db.session.execute(text("SHOW plan_cache_mode")).scalar()
+    for _ in range(7):  # the planner would choose between plans after five runs
+        assert len(service.list_tickets(desk.admin, tag="vip").items) == 3
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == default
+    pages = _plans("AS tags")
+    assert pages and all(custom == 0 and generic >= 7 for generic, custom in pages), pages
+    assert len(service.search_tickets(desk.admin, "printer").items) == 3
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == default

@@ -7,7 +7,9 @@ itself. On PostgreSQL with psycopg, ``fetch`` compiles each statement once to it
 dialect and runs it on a cursor of the connection the session already holds (the one whose
 transaction carries the tenant setting: row-level security applies as before), prepared on the
 server, results in binary (the server sends a timestamp as eight bytes instead of formatting
-it as text), and plain tuples out.
+it as text), and plain tuples out. A statement run ``generic`` is sent with the setting that
+has PostgreSQL use its generic plan, in the same round trip (a pipeline: the setting, the
+statement, the session's default again).
 
 What SQLAlchemy's own execute does around the driver call is kept: the engine's cursor events
 fire (statement counters and the benchmarks see every statement), an error of the driver is
@@ -84,19 +86,34 @@ def _compiled(stmt: Executable, dialect) -> _Compiled:
     return _Compiled(stmt, dialect)
 
 
-def fetch(connection: Connection, stmt: Executable, values: dict) -> tuple[tuple, list]:
+# A list page's statement on its generic plan: set for the statement alone, in the same round
+# trip (the setting is the transaction's, and then the session's default again).
+_GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
+_DEFAULT = "RESET plan_cache_mode"
+
+
+def fetch(connection: Connection, stmt: Executable, values: dict, *,
+          generic: bool = False) -> tuple[tuple, list]:
     """(the column keys, the rows as tuples) of ``stmt`` for ``values``, run on
-    ``connection``'s driver connection (see ``direct``)."""
+    ``connection``'s driver connection (see ``direct``). ``generic``: on the prepared
+    statement's generic plan (see ``app.tickets.listing``), the setting sent with it."""
     compiled = _compiled(stmt, connection.dialect)
     sql, params = compiled.bound(values)
     events = connection._has_events or connection.engine._has_events
     cursor = None
     try:
-        cursor = connection.connection.driver_connection.cursor(binary=True)
+        driver = connection.connection.driver_connection
+        cursor = driver.cursor(binary=True)
         if events:
             for listener in connection.dispatch.before_cursor_execute:
                 sql, params = listener(connection, cursor, sql, params, None, False)
-        cursor.execute(sql, params, prepare=compiled.prepare)
+        if generic and compiled.prepare:
+            with driver.pipeline():  # the three go together: one round trip
+                driver.execute(_GENERIC)
+                cursor.execute(sql, params, prepare=True)
+                driver.execute(_DEFAULT)
+        else:
+            cursor.execute(sql, params, prepare=compiled.prepare)
         if events:
             connection.dispatch.after_cursor_execute(connection, cursor, sql, params, None,
                                                      False)

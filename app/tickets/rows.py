@@ -176,14 +176,15 @@ def reading() -> Connection:
     return session.connection()
 
 
-def run(stmt: Select, values: dict, *, limit: int,
-        connection: Connection | None = None) -> list[TicketRow]:
+def run(stmt: Select, values: dict, *, limit: int, connection: Connection | None = None,
+        generic: bool = False) -> list[TicketRow]:
     """The rows of a ``prepared`` statement for ``values`` and the current tenant (none: no
     rows), on the session's connection (``connection``: the one ``reading`` just gave). On
-    PostgreSQL, straight on the driver (``app.tickets.driver``)."""
+    PostgreSQL, straight on the driver (``app.tickets.driver``; ``generic``: on the
+    statement's generic plan)."""
     if connection is None:
         connection = reading()
     params = {**values, "tenant_id": context.current_tenant_id(), "limit": limit}
     if driver.direct(connection):
-        return _built(*driver.fetch(connection, stmt, params))
+        return _built(*driver.fetch(connection, stmt, params, generic=generic))
     return _rows(connection.execute(stmt, params))
