@@ -12,7 +12,8 @@ has PostgreSQL use its generic plan, in the same round trip (a pipeline: the set
 statement, the session's default again).
 
 What SQLAlchemy's own execute does around the driver call is kept: the engine's cursor events
-fire (statement counters and the benchmarks see every statement), an error of the driver is
+fire (statement counters and the benchmarks see every query; the plan setting sent around a
+``generic`` run is not reported), an error of the driver is
 wrapped and handled as SQLAlchemy's would be (a lost connection is invalidated), and a
 parameter or column type with a processor is processed. Other databases and drivers (SQLite,
 the embedded default), and an engine that logs its statements, keep SQLAlchemy's execute.
