@@ -54,17 +54,7 @@ def _built(staff, *, cursor, limit, **filters):
 @pytest.fixture
 def varied(desk):
     """Tickets that differ in every filtered field, some of them trashed, merged, spam."""
-    first, second = desk.department("First line"), desk.department("Second line")
-    agent = desk.staff(access={first.id: "reply"})
-    tickets = []
-    for i in range(14):
-        tickets.append(desk.ticket(
-            subject=f"{'Printer' if i % 3 else 'Scanner'} jam {i}",
-            requester_email=f"r{i % 4}@client.example", requester_name=f"R {i % 4}",
-            priority=("low", "normal", "high", "urgent")[i % 4],
-            type=("incident", None)[i % 2], tags=[["vip"], [], ["vip", "billing"]][i % 3],
-            department_id=(first.id, second.id, None)[i % 3],
-            assignee_id=agent.id if i % 6 == 0 else None))
+    agent, first, tickets = desk.various(14)
     service.change_status(actor=desk.admin, ticket=tickets[1], status="open")
     service.change_status(actor=desk.admin, ticket=tickets[2], status="pending")
     service.change_status(actor=desk.admin, ticket=tickets[3], status="closed")

@@ -71,3 +71,18 @@ class Desk:
 
     def department(self, name: str):
         return create_department(actor=self.admin, name=name)
+
+    def various(self, count: int) -> tuple:
+        """``count`` tickets that differ in every filtered field (subject, requester,
+        priority, type, tags, department, assignee): (an agent with the first line's
+        rights, the first line, the tickets)."""
+        first, second = self.department("First line"), self.department("Second line")
+        agent = self.staff(access={first.id: "reply"})
+        tickets = [self.ticket(
+            subject=f"{'Printer' if i % 3 else 'Scanner'} jam {i}",
+            requester_email=f"r{i % 4}@client.example", requester_name=f"R {i % 4}",
+            priority=("low", "normal", "high", "urgent")[i % 4],
+            type=("incident", None)[i % 2], tags=[["vip"], [], ["vip", "billing"]][i % 3],
+            department_id=(first.id, second.id, None)[i % 3],
+            assignee_id=agent.id if i % 6 == 0 else None) for i in range(count)]
+        return agent, first, tickets
